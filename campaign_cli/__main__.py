@@ -1,0 +1,3 @@
+from campaign_cli.cli.main import main
+
+main()

@@ -1,0 +1,74 @@
+"""campaign init | info (and later history, undo, export, import, backup, restore)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from campaign_cli.cli.common import done, parse_day, service_context, show
+from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption
+from campaign_cli.i18n import _
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("info")(info)
+
+
+def init(
+    ctx: typer.Context,
+    name: Annotated[Optional[str], typer.Argument(help=_("Name of the new campaign."))] = None,
+    election_day: Annotated[Optional[str], typer.Option("--election-day", help=_("Election day, e.g. 15/3/2026."))] = None,
+    locality: Annotated[str, typer.Option("--locality", help=_("Locality, e.g. \"Huyện Gia Viễn\"."))] = "",
+    level: Annotated[str, typer.Option("--level", help=_("province, district or commune."))] = "district",
+    phases: Annotated[str, typer.Option("--phases", help=_("standard: three phases around election day; none: add your own."))] = "standard",
+    sample: Annotated[bool, typer.Option("--sample", help=_("Load the bundled Gia Viễn 2021 sample campaign."))] = False,
+    from_file: Annotated[Optional[Path], typer.Option("--from", help=_("Load a plan file (TOML, the format of data/gia-vien-2021.toml)."), exists=True, dir_okay=False)] = None,
+) -> None:
+    """Create a campaign: a new one, the bundled sample, or one from a plan file."""
+    from campaign_cli import i18n
+    from campaign_cli.services.campaigns import init_campaign
+    from campaign_cli.storage.schema import ensure_schema
+
+    chosen = [bool(name), sample, from_file is not None]
+    if sum(chosen) != 1:
+        raise typer.BadParameter(_("give either NAME --election-day DATE, or --sample, or --from FILE"))
+    service = service_context(ctx, must_exist=False)
+    ensure_schema(service.db)
+    if name:
+        if election_day is None:
+            raise typer.BadParameter(_("a new campaign needs --election-day DATE"), param_hint="--election-day")
+        campaign = init_campaign(
+            service,
+            name=name,
+            election_day=parse_day(ctx, election_day, "--election-day"),
+            locality=locality,
+            level=level,
+            phases=phases,
+            lang=i18n.current_language(),
+        )
+    else:
+        from campaign_cli.services import plans
+
+        plan = plans.read_plan(plans.sample_path() if sample else from_file)
+        campaign = plans.load_plan(service, plan)
+    done(_("Created campaign {name!r} (election day {day}) in {db}").format(
+        name=campaign["name"], day=campaign["election_day"].strftime("%d/%m/%Y"), db=service.db.url))
+
+
+def info(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
+    """Where the database is, its schema version, and how much it holds."""
+    from campaign_cli.services.campaigns import database_info
+
+    service = service_context(ctx)
+    show(info_view(database_info(service)), fmt, output)
+
+
+def info_view(data):
+    from campaign_cli.cli.render import Column, Section, View
+
+    rows = [{"key": key, "value": value} for key, value in data.items() if not isinstance(value, dict)]
+    rows += [{"key": key, "value": value} for key, value in data["counts"].items()]
+    return View(data=data, sections=[Section("info", "", [Column("key", _("What")), Column("value", _("Value"))], rows)])

@@ -1,0 +1,53 @@
+"""Small helpers every command module uses: context, dates, output, confirmation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from campaign_cli.cli.options import OutputFormat
+from campaign_cli.cli.state import get_state
+from campaign_cli.i18n import _
+
+
+def service_context(ctx: typer.Context, *, must_exist: bool = True):
+    return get_state(ctx).context(must_exist=must_exist)
+
+
+def parse_day(ctx: typer.Context, text: Optional[str], option: str = "") -> Optional[dt.date]:
+    """A date as the user typed it, relative to the as-of date; None stays None."""
+    if text is None:
+        return None
+    from campaign_cli.services.dates import DateError, parse_date
+
+    state = get_state(ctx)
+    try:
+        return parse_date(text, state.today())
+    except DateError as exc:
+        prefix = f"{option}: " if option else ""
+        raise DateError(prefix + str(exc)) from None
+
+
+def show(view, fmt: OutputFormat, output: Optional[Path]) -> None:
+    from campaign_cli import i18n
+    from campaign_cli.cli.render import render
+
+    render(view, fmt, output, i18n.current_language())
+
+
+def done(message: str) -> None:
+    """Confirmation of a write, on stderr so stdout stays clean for scripts."""
+    typer.echo(message, err=True)
+
+
+def confirm_removal(what: str, yes: bool) -> None:
+    """Ask on a terminal; proceed without asking when there is none (scripts)."""
+    if yes or not sys.stdin.isatty():
+        return
+    if not typer.confirm(_("Remove {what}?").format(what=what), default=False):
+        typer.echo(_("Nothing removed."), err=True)
+        raise typer.Exit(1)

@@ -1,0 +1,5 @@
+"""campaign member (being written)"""
+
+from campaign_cli.cli.app import new_typer
+
+app = new_typer("member")

@@ -1,0 +1,44 @@
+"""Option types shared by many commands; no heavy imports (they load at start-up)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from campaign_cli.i18n import _
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+class Role(str, Enum):
+    chair = "chair"
+    vice_chair = "vice-chair"
+    secretary = "secretary"
+    member = "member"
+
+
+class Status(str, Enum):
+    todo = "todo"
+    doing = "doing"
+    done = "done"
+    blocked = "blocked"
+    cancelled = "cancelled"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help=_("Output format: table, json, csv or md."), case_sensitive=False),
+]
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", help=_("Write to this file (atomically) instead of standard output."), dir_okay=False),
+]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help=_("Do not ask for confirmation."))]

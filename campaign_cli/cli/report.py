@@ -1,0 +1,5 @@
+"""campaign status and campaign report (being written)"""
+
+
+def register(app) -> None:
+    pass

@@ -1,0 +1,106 @@
+"""Root options and the per-invocation context built from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from campaign_cli import i18n
+from campaign_cli.i18n import _
+
+
+def default_db_path() -> str:
+    return str(Path(typer.get_app_dir("campaign")) / "campaign.db")
+
+
+@dataclass
+class AppState:
+    db_url: str | None = None
+    as_of: str | None = None
+    lang: str | None = None
+    campaign: str | None = None
+    user: str | None = None
+    argv: list[str] = field(default_factory=list)
+    _context: Any = None
+
+    @property
+    def url(self) -> str:
+        return self.db_url or default_db_path()
+
+    def today(self) -> dt.date:
+        from campaign_cli.services.dates import resolve_today
+
+        return resolve_today(self.as_of, {})
+
+    def context(self, *, must_exist: bool = True):
+        """Open the database (upgrading an old schema) and make the services' context."""
+        if self._context is None:
+            from campaign_cli.services.context import Context, default_actor
+            from campaign_cli.storage.db import Database
+
+            db = Database(self.url)
+            self._context = Context(
+                db=db,
+                today=self.today(),
+                actor=self.user or default_actor(),
+                command=" ".join(["campaign", *self.argv]),
+                campaign_selector=self.campaign,
+            )
+            if must_exist:
+                prepare_existing(self._context, explicit_language=bool(self.lang or i18n.language_from_environment()))
+        return self._context
+
+    def output_language(self) -> str:
+        return i18n.current_language()
+
+    def close(self) -> None:
+        if self._context is not None:
+            self._context.db.close()
+            self._context = None
+
+
+def prepare_existing(ctx, *, explicit_language: bool = True) -> None:
+    """Fail early on an empty database; bring an old schema up to date; pick the language."""
+    from campaign_cli.services.context import find_campaign
+    from campaign_cli.storage import schema
+
+    version = schema.stored_version(ctx.db)
+    if version is None:
+        find_campaign(ctx.db)  # raises the "run campaign init" error
+    if version is not None and version != schema.current_version():
+        schema.ensure_schema(ctx.db)
+    if not explicit_language:
+        campaign_lang = ctx.campaign.get("lang")
+        if campaign_lang:
+            i18n.set_language(campaign_lang)
+
+
+def _language_from_argv(argv: list[str]) -> str | None:
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return i18n.normalise_language(argv[index + 1])
+        if arg.startswith("--lang="):
+            return i18n.normalise_language(arg.split("=", 1)[1])
+    return None
+
+
+def choose_language(argv: list[str]) -> None:
+    """Before the command tree is built, so --help speaks the user's language."""
+    lang = _language_from_argv(argv) or i18n.language_from_environment() or "en"
+    i18n.set_language(lang)
+
+
+def get_state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(_("Error: {message}").format(message=message), err=True)
+    raise typer.Exit(code)

@@ -1,0 +1,85 @@
+"""What every service call needs: the database, the as-of date, the actor, the campaign."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from campaign_cli.i18n import _
+from campaign_cli.services.errors import Ambiguous, NoCampaign
+from campaign_cli.storage.db import Database
+
+CAMPAIGN_COLUMNS = "id, name, locality, level, election_day, lang, issuing_body, signer, place, created_at"
+
+
+def default_actor(environ=os.environ) -> str:
+    """Who is making the change: CAMPAIGN_USER, else the OS user."""
+    explicit = environ.get("CAMPAIGN_USER")
+    if explicit:
+        return explicit.strip()
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (containers)
+        return "unknown"
+
+
+@dataclass
+class Context:
+    """One command's view of the world; ``today`` is the as-of date."""
+
+    db: Database
+    today: dt.date
+    actor: str = ""
+    command: str = ""
+    campaign_selector: str | None = None
+    _campaign: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def campaign(self) -> dict[str, Any]:
+        if self._campaign is None:
+            self._campaign = find_campaign(self.db, self.campaign_selector)
+        return self._campaign
+
+    @property
+    def campaign_id(self) -> int:
+        return self.campaign["id"]
+
+    def transaction(self, campaign_id: int | None = None):
+        """One command's writes, recorded in history under the actor's name."""
+        return self.db.transaction(
+            actor=self.actor,
+            command=self.command,
+            campaign_id=campaign_id if campaign_id is not None else self.campaign_id,
+        )
+
+
+def find_campaign(db: Database, selector: str | None = None) -> dict[str, Any]:
+    """The campaign commands act on: the one named, else the newest."""
+    if not db.exists():
+        raise NoCampaign(_("no campaign in this database yet: create one with  campaign init NAME --election-day DATE  or  campaign init --sample"))
+    if selector:
+        from campaign_cli.services.text import fold
+
+        if selector.isdigit():
+            row = db.one(f"SELECT {CAMPAIGN_COLUMNS} FROM campaign WHERE id = ?", (int(selector),))
+            if row:
+                return row
+        rows = db.dicts(f"SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id")
+        hits = [row for row in rows if fold(selector) in fold(row["name"])]
+        exact = [row for row in hits if fold(selector) == fold(row["name"])]
+        if len(exact) == 1:
+            return exact[0]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            raise NoCampaign(_("no campaign matches {query!r}; campaigns here: {names}").format(
+                query=selector, names=", ".join(row["name"] for row in rows) or "-"))
+        raise Ambiguous(_("{query!r} matches several campaigns: {names}").format(
+            query=selector, names=", ".join(row["name"] for row in hits)))
+    row = db.one(f"SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id DESC LIMIT 1")
+    if row is None:
+        raise NoCampaign(_("no campaign in this database yet: create one with  campaign init NAME --election-day DATE  or  campaign init --sample"))
+    return row

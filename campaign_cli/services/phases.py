@@ -1,0 +1,125 @@
+"""Phases (đợt): numbered, dated, inclusive at both ends, never overlapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from campaign_cli.i18n import _
+from campaign_cli.services import lookup, validate
+from campaign_cli.services.context import Context
+from campaign_cli.services.errors import Conflict, Invalid
+
+PHASE_COLUMNS = "id, number, name, start_date, end_date"
+
+
+def list_phases(ctx: Context) -> list[dict[str, Any]]:
+    """Phases in order, with how many tasks each holds."""
+    return ctx.db.dicts(
+        "SELECT p.id, p.number, p.name, p.start_date, p.end_date, COUNT(t.id) AS tasks "
+        "FROM phase p LEFT JOIN task t ON t.phase_id = p.id "
+        "WHERE p.campaign_id = ? GROUP BY p.id, p.number, p.name, p.start_date, p.end_date ORDER BY p.number",
+        (ctx.campaign_id,),
+    )
+
+
+def phase_of_day(phases: list[dict[str, Any]], day: dt.date) -> dict[str, Any] | None:
+    """The phase whose dates contain ``day``; an open end runs on indefinitely."""
+    for phase in phases:
+        if phase["start_date"] <= day and (phase["end_date"] is None or day <= phase["end_date"]):
+            return phase
+    return None
+
+
+def _check_dates(start: dt.date, end: dt.date | None) -> None:
+    if end is not None and end < start:
+        raise Invalid(
+            _("the phase ends ({end}) before it starts ({start}): swap the dates").format(
+                end=end.strftime("%d/%m/%Y"), start=start.strftime("%d/%m/%Y")
+            )
+        )
+
+
+def _check_overlap(ctx: Context, start: dt.date, end: dt.date | None, ignore_id: int | None = None) -> None:
+    for other in ctx.db.dicts(
+        f"SELECT {PHASE_COLUMNS} FROM phase WHERE campaign_id = ? ORDER BY number", (ctx.campaign_id,)
+    ):
+        if other["id"] == ignore_id:
+            continue
+        other_end = other["end_date"] or dt.date.max
+        if start <= other_end and other["start_date"] <= (end or dt.date.max):
+            raise Conflict(
+                _("these dates overlap phase {number} ({name}, {start}–{end}); phases may not overlap").format(
+                    number=other["number"],
+                    name=other["name"],
+                    start=other["start_date"].strftime("%d/%m/%Y"),
+                    end=other["end_date"].strftime("%d/%m/%Y") if other["end_date"] else "…",
+                )
+            )
+
+
+def add_phase(ctx: Context, *, name: str, start: dt.date, end: dt.date | None = None, number: int | None = None) -> dict[str, Any]:
+    name = _clean_name(name)
+    _check_dates(start, end)
+    with ctx.transaction() as tx:
+        if number is None:
+            number = (ctx.db.scalar("SELECT MAX(number) FROM phase WHERE campaign_id = ?", (ctx.campaign_id,)) or 0) + 1
+        elif number < 1:
+            raise Invalid(_("a phase number is a whole number from 1"))
+        elif ctx.db.scalar("SELECT 1 FROM phase WHERE campaign_id = ? AND number = ?", (ctx.campaign_id, number)):
+            raise Conflict(_("phase {number} already exists; pick another number or edit it").format(number=number))
+        _check_overlap(ctx, start, end)
+        phase_id = tx.insert(
+            "phase",
+            {"campaign_id": ctx.campaign_id, "number": number, "name": name, "start_date": start, "end_date": end},
+        )
+    return get_phase(ctx, phase_id)
+
+
+def get_phase(ctx: Context, phase_id: int) -> dict[str, Any]:
+    return ctx.db.one(f"SELECT {PHASE_COLUMNS} FROM phase WHERE id = ?", (phase_id,))
+
+
+_UNSET: Any = object()
+
+
+def edit_phase(
+    ctx: Context,
+    ref: str,
+    *,
+    name: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None | Any = _UNSET,
+) -> dict[str, Any]:
+    """Change a phase; ``end=None`` opens its end, leaving ``end`` out keeps it."""
+    with ctx.transaction() as tx:
+        phase = lookup.phase(ctx, ref)
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = _clean_name(name)
+        new_start = start or phase["start_date"]
+        new_end = phase["end_date"] if end is _UNSET else end
+        _check_dates(new_start, new_end)
+        _check_overlap(ctx, new_start, new_end, ignore_id=phase["id"])
+        values["start_date"] = new_start
+        values["end_date"] = new_end
+        tx.update("phase", phase["id"], values)
+    return get_phase(ctx, phase["id"])
+
+
+def remove_phase(ctx: Context, ref: str) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        phase = lookup.phase(ctx, ref)
+        count = ctx.db.scalar("SELECT COUNT(*) FROM task WHERE phase_id = ?", (phase["id"],))
+        if count:
+            raise Conflict(
+                _("phase {number} still holds {count} task(s): move or remove them first").format(
+                    number=phase["number"], count=count
+                )
+            )
+        tx.delete("phase", phase["id"])
+    return phase
+
+
+def _clean_name(name: str) -> str:
+    return validate.text(name, "phase name", required=True)

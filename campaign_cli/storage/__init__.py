@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables (the schema), a DB-API layer, migrations."""

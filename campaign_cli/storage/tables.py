@@ -1,0 +1,208 @@
+"""The one schema: SQLModel tables.
+
+These classes are the single definition of the database. They are used for
+DDL (creating and migrating SQLite and PostgreSQL databases) and by code that
+prefers the ORM; everyday commands run plain SQL against the same tables on a
+DB-API connection (see ``storage/db.py`` and ``docs/storage.md``) because
+importing SQLModel costs about half a second.
+
+Importing this module is therefore slow: only ``storage.schema`` imports it,
+and only when a database is created or migrated.
+
+Conventions that keep the SQL portable between SQLite and PostgreSQL:
+- no column is named after an SQL keyword (``start_date``, not ``start``);
+- dates are ``DATE`` columns (ISO text in SQLite); timestamps are ISO text in
+  UTC, written by the application, so both engines store the same thing;
+- every text a user types has a ``*_folded`` twin (lower case, no diacritics,
+  đ→d) maintained by the services layer, so diacritic-insensitive search is a
+  plain indexed ``LIKE`` on both engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+#: Bumped by every migration; stored in ``meta`` under ``schema_version``.
+SCHEMA_VERSION = 1
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database itself (schema version, ...)."""
+
+    __tablename__ = "meta"
+    name: str = Field(primary_key=True, max_length=64)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "campaign"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    locality: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    level: str = Field(default="district", max_length=16)
+    election_day: dt.date
+    lang: str = Field(default="vi", max_length=8)
+    issuing_body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    signer: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    place: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: str = Field(max_length=32)
+
+
+class Phase(SQLModel, table=True):
+    __tablename__ = "phase"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "number"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="phase_dates"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    number: int
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    start_date: dt.date
+    end_date: Optional[dt.date] = None
+
+
+class Unit(SQLModel, table=True):
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("campaign_id", "name"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE", index=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    short: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    name_folded: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "member"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('chair', 'vice-chair', 'secretary', 'member')", name="member_role"
+        ),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE", index=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    name_folded: str = Field(sa_column=Column(Text, nullable=False))
+    role: str = Field(default="member", max_length=16)
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", ondelete="SET NULL")
+    phone: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    email: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class ActivityType(SQLModel, table=True):
+    __tablename__ = "activity_type"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    code: str = Field(max_length=32)
+    label_vi: str = Field(sa_column=Column(Text, nullable=False))
+    label_en: str = Field(sa_column=Column(Text, nullable=False))
+    unit: str = Field(sa_column=Column(Text, nullable=False))
+    label_folded: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "task"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('todo', 'doing', 'done', 'blocked', 'cancelled')", name="task_status"
+        ),
+        CheckConstraint("target IS NULL OR target >= 0", name="task_target"),
+        Index("ix_task_campaign_status_due", "campaign_id", "status", "due"),
+        Index("ix_task_phase", "phase_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    phase_id: int = Field(foreign_key="phase.id", ondelete="RESTRICT")
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    title_folded: str = Field(sa_column=Column(Text, nullable=False))
+    type_id: Optional[int] = Field(default=None, foreign_key="activity_type.id", ondelete="SET NULL")
+    due: Optional[dt.date] = None
+    target: Optional[float] = None
+    unit_of_measure: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    themes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    status: str = Field(default="todo", max_length=16)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    completed_on: Optional[dt.date] = None
+    created_at: str = Field(max_length=32)
+
+
+class Assignment(SQLModel, table=True):
+    """Chủ trì / phối hợp: one lead and any number of supporters per task."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        CheckConstraint("role IN ('lead', 'support')", name="assignment_role"),
+        CheckConstraint(
+            "(member_id IS NULL) <> (unit_id IS NULL)", name="assignment_one_party"
+        ),
+        Index("ix_assignment_task", "task_id"),
+        Index("ix_assignment_member", "member_id"),
+        Index("ix_assignment_unit", "unit_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", ondelete="CASCADE")
+    role: str = Field(max_length=8)
+    member_id: Optional[int] = Field(default=None, foreign_key="member.id", ondelete="CASCADE")
+    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", ondelete="CASCADE")
+
+
+class Activity(SQLModel, table=True):
+    """One log entry: something done on a date, counted in the type's unit."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="activity_quantity"),
+        CheckConstraint("NOT (member_id IS NOT NULL AND unit_id IS NOT NULL)", name="activity_by"),
+        Index("ix_activity_campaign_date", "campaign_id", "on_date"),
+        Index("ix_activity_task", "task_id"),
+        Index("ix_activity_member", "member_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    on_date: dt.date
+    type_id: int = Field(foreign_key="activity_type.id", ondelete="RESTRICT")
+    quantity: float = 1
+    task_id: Optional[int] = Field(default=None, foreign_key="task.id", ondelete="SET NULL")
+    member_id: Optional[int] = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", ondelete="SET NULL")
+    place: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: str = Field(max_length=32)
+
+
+class Changeset(SQLModel, table=True):
+    """One command's writes: the unit that ``undo`` reverts."""
+
+    __tablename__ = "changeset"
+    __table_args__ = (Index("ix_changeset_campaign", "campaign_id", "id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: Optional[int] = Field(default=None)
+    at: str = Field(max_length=32)
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+    command: str = Field(sa_column=Column(Text, nullable=False))
+    undoes: Optional[int] = Field(default=None)
+    undone_by: Optional[int] = Field(default=None)
+
+
+class Change(SQLModel, table=True):
+    """One row written, with its values before and after (JSON), append-only."""
+
+    __tablename__ = "change"
+    __table_args__ = (Index("ix_change_changeset", "changeset_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    changeset_id: int = Field(foreign_key="changeset.id", ondelete="CASCADE")
+    table_name: str = Field(max_length=32)
+    row_id: int
+    action: str = Field(max_length=8)
+    before_json: Optional[str] = Field(default=None, sa_column=Column(Text))
+    after_json: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+def metadata():
+    return SQLModel.metadata
