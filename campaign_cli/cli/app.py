@@ -112,7 +112,7 @@ def root(
 
 
 def _register() -> None:
-    from campaign_cli.cli import admin, log, member, phase, report, task, types, unit
+    from campaign_cli.cli import admin, log, member, phase, report, safety, task, types, unit
 
     admin.register(app)
     app.add_typer(phase.app, name="phase")
@@ -122,6 +122,7 @@ def _register() -> None:
     app.add_typer(log.app, name="log")
     app.add_typer(types.app, name="type")
     report.register(app)
+    safety.register(app)
 
 
 _register()

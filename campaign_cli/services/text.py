@@ -28,9 +28,8 @@ __all__ = [
 _normalize = unicodedata.normalize
 _combining = unicodedata.combining
 
-# Vietnamese marks in NFD. Letter marks make a distinct letter (a -> ă, â);
-# tone marks are compared only after all letters, in this order.
-_LETTER_MARKS = frozenset("\u0306\u0302\u031b")  # breve, circumflex, horn
+# Vietnamese tone marks in NFD, in collation order. (The other marks, breve,
+# circumflex and horn, make distinct letters: a -> ă, â; o -> ô, ơ; u -> ư.)
 _TONES = {
     "\u0300": 1,  # huyền
     "\u0309": 2,  # hỏi
@@ -211,10 +210,11 @@ def name_sort_key(full_name: str) -> tuple:
 # --- user input --------------------------------------------------------------
 # C0, DEL, C1 controls, plus bidi embeddings/overrides/isolates, which can make
 # text display differently from what it is (e.g. in a terminal table).
+# Pattern strings, not compiled: re compiles and caches them on first use,
+# which keeps importing this module cheap.
 _BIDI = "\u202a-\u202e\u2066-\u2069"
-_BAD_SINGLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
-_BAD_MULTI = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
-_BLANK_RUNS = re.compile(r"\n{3,}")
+_BAD_SINGLE = f"[\x00-\x1f\x7f-\x9f{_BIDI}]"
+_BAD_MULTI = f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]"
 
 
 def clean_user_text(text: str, *, field: str, max_len: int = 500,
@@ -234,17 +234,19 @@ def clean_user_text(text: str, *, field: str, max_len: int = 500,
     text = _normalize("NFC", text)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = (_BAD_MULTI if multiline else _BAD_SINGLE).search(text)
+    bad = re.search(_BAD_MULTI if multiline else _BAD_SINGLE, text)
     if bad:
-        kind = "control" if unicodedata.category(bad.group()) == "Cc" else "bidi"
-        raise ValueError(f"{field}: contains a {kind} character "
-                         f"(U+{ord(bad.group()):04X}), which is not allowed")
+        code = f"U+{ord(bad.group()):04X}"
+        if unicodedata.category(bad.group()) == "Cc":
+            raise ValueError(f"the {field} contains the control character {code}; remove it")
+        raise ValueError(f"the {field} contains the bidirectional-control character {code}, "
+                         "which can disguise text; remove it")
     if multiline:
         lines = "\n".join(" ".join(line.split()) for line in text.split("\n"))
-        text = _BLANK_RUNS.sub("\n\n", lines).strip("\n")
+        text = re.sub(r"\n{3,}", "\n\n", lines).strip("\n")
     else:
         text = " ".join(text.split())
     if len(text) > max_len:
-        raise ValueError(f"{field}: too long ({len(text)} characters, "
-                         f"at most {max_len} allowed)")
+        raise ValueError(f"the {field} is too long ({len(text)} characters); "
+                         f"shorten it to at most {max_len}")
     return text

@@ -1,0 +1,5 @@
+"""campaign history | undo | export | import | backup | restore (being written)"""
+
+
+def register(app) -> None:
+    pass
