@@ -1,5 +1,307 @@
-"""campaign log (being written)"""
+"""campaign log add | list | edit | remove | import"""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
 
 from campaign_cli.cli.app import new_typer
+from campaign_cli.cli.common import confirm_removal, done, parse_day, service_context, show
+from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
+from campaign_cli.i18n import _
 
-app = new_typer("log")
+app = new_typer(_("The activity log: what was done, on which day, how much, by whom, for which task."))
+
+#: Problems of a rejected import printed before "and N more".
+MAX_ERRORS_SHOWN = 20
+#: Values of --by and --task (in log edit) that detach the entry.
+CLEAR_WORDS = ("none", "-", "")
+
+TypeOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--type", "-t", metavar="TYPE", help=_("Activity type: code (poster) or Vietnamese name (áp phích, ap phich).")
+    ),
+]
+QtyOption = Annotated[
+    Optional[str], typer.Option("--qty", "-q", metavar="N", help=_("How many, in the type's unit (default 1)."))
+]
+DateOption = Annotated[
+    Optional[str], typer.Option("--date", "-d", metavar="DATE", help=_("Day it was done, e.g. 15/4/2021 or yesterday."))
+]
+PlaceOption = Annotated[Optional[str], typer.Option("--place", metavar="TEXT", help=_('Where, e.g. "xã Gia Vân".'))]
+NoteOption = Annotated[
+    Optional[str], typer.Option("--note", metavar="TEXT", help=_("Free text: titles, attendance, remarks."))
+]
+
+
+def _what(entry: dict, lang: str) -> str:
+    """``40 tờ áp phích (poster)``"""
+    from campaign_cli.formatting import format_number
+
+    return f"{format_number(entry['quantity'], lang)} {entry['unit']} {entry['label']} ({entry['type']})"
+
+
+@app.command("add")
+def log_add(
+    ctx: typer.Context,
+    type: TypeOption = None,
+    qty: QtyOption = None,
+    date: DateOption = None,
+    by: Annotated[
+        Optional[str],
+        typer.Option("--by", "-b", metavar="MEMBER_OR_UNIT", help=_("Member or unit who did it: id or name.")),
+    ] = None,
+    task: Annotated[
+        Optional[str],
+        typer.Option("--task", metavar="ID", help=_("Task id it counts toward; gives the type if --type is left out.")),
+    ] = None,
+    place: PlaceOption = None,
+    note: NoteOption = None,
+) -> None:
+    """Log an activity (default: one, on the as-of date)."""
+    from campaign_cli.formatting import format_date
+    from campaign_cli.i18n import current_language
+    from campaign_cli.services.logs import add_log
+
+    if type is None and task is None:
+        raise typer.BadParameter(_("give --type TYPE, or --task ID of a task that has a type"), param_hint="--type")
+    service = service_context(ctx)
+    entry = add_log(
+        service,
+        type=type,
+        quantity=qty,
+        on_date=parse_day(ctx, date, "--date"),
+        by=by,
+        task=task,
+        place=place or "",
+        note=note or "",
+    )
+    done(
+        _("Logged {what} on {date} — entry {id}").format(
+            what=_what(entry, current_language()), date=format_date(entry["date"]), id=entry["id"]
+        )
+    )
+
+
+def log_view(entries: list[dict], *, truncated: bool = False, limit: int = 0):
+    from campaign_cli.cli.render import Column, Section, View
+
+    rows = [
+        {
+            **entry,
+            "by": entry["by"]["name"] if entry["by"] else None,
+            "task": entry["task"]["id"] if entry["task"] else None,
+        }
+        for entry in entries
+    ]
+    columns = [
+        Column("id", _("ID"), "id"),
+        Column("date", _("Date"), "date"),
+        Column("type", _("Type")),
+        Column("label", _("Activity"), max_width=30),
+        Column("quantity", _("Qty"), "number"),
+        Column("unit", _("Unit")),
+        Column("by", _("By"), max_width=30),
+        Column("task", _("Task"), "id"),
+        Column("place", _("Place"), max_width=25),
+        Column("note", _("Note"), max_width=50),
+    ]
+    footer = [_("Showing the latest {n} entries; --limit 0 shows them all.").format(n=limit)] if truncated else []
+    empty = _("No log entries match.")
+    return View(data=entries, sections=[Section("entries", "", columns, rows, empty=empty)], footer=footer)
+
+
+@app.command("list")
+def log_list(
+    ctx: typer.Context,
+    since: Annotated[
+        Optional[str], typer.Option("--since", metavar="DATE", help=_("From this day (inclusive)."))
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option("--until", metavar="DATE", help=_("Up to this day (inclusive)."))
+    ] = None,
+    week: Annotated[
+        Optional[str],
+        typer.Option("--week", "-w", metavar="WEEK", help=_("Only this week: 2021-W17, a date in it, this, last.")),
+    ] = None,
+    member: Annotated[
+        Optional[str], typer.Option("--member", "-m", metavar="MEMBER", help=_("Entries by this member."))
+    ] = None,
+    unit: Annotated[
+        Optional[str], typer.Option("--unit", "-u", metavar="UNIT", help=_("Entries by this unit or by its members."))
+    ] = None,
+    task: Annotated[Optional[str], typer.Option("--task", metavar="ID", help=_("Entries toward this task."))] = None,
+    type: TypeOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, metavar="N", help=_("Newest N entries; 0 for all."))
+    ] = 50,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List log entries, newest first."""
+    from campaign_cli.services.logs import list_logs
+
+    service = service_context(ctx)
+    start, end = parse_day(ctx, since, "--since"), parse_day(ctx, until, "--until")
+    if week is not None:
+        from campaign_cli.services.dates import DateError, parse_week
+
+        try:
+            monday, sunday = parse_week(week, service.today)
+        except DateError as exc:
+            raise DateError(f"--week: {exc}") from None
+        start = max(start, monday) if start else monday
+        end = min(end, sunday) if end else sunday
+    entries = list_logs(
+        service,
+        since=start,
+        until=end,
+        member=member,
+        unit=unit,
+        task=task,
+        type=type,
+        limit=limit + 1 if limit else 0,
+    )
+    truncated = bool(limit) and len(entries) > limit
+    if truncated:
+        entries = entries[:limit]
+    show(log_view(entries, truncated=truncated, limit=limit), fmt, output)
+
+
+def _detach(value: Optional[str]):
+    """For edit: None keeps, 'none' detaches (None to the service), else the reference."""
+    from campaign_cli.services.logs import _UNSET
+
+    if value is None:
+        return _UNSET
+    return None if value.strip().lower() in CLEAR_WORDS else value
+
+
+@app.command("edit")
+def log_edit(
+    ctx: typer.Context,
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help=_("Entry id (see  campaign log list)."))],
+    type: TypeOption = None,
+    qty: QtyOption = None,
+    date: DateOption = None,
+    by: Annotated[
+        Optional[str],
+        typer.Option("--by", "-b", metavar="MEMBER_OR_UNIT", help=_("Member or unit who did it; 'none' to clear.")),
+    ] = None,
+    task: Annotated[
+        Optional[str], typer.Option("--task", metavar="ID", help=_("Task id it counts toward; 'none' to detach."))
+    ] = None,
+    place: PlaceOption = None,
+    note: NoteOption = None,
+) -> None:
+    """Correct a log entry."""
+    from campaign_cli.formatting import format_date
+    from campaign_cli.i18n import current_language
+    from campaign_cli.services.logs import edit_log
+
+    service = service_context(ctx)
+    entry = edit_log(
+        service,
+        entry_id,
+        on_date=parse_day(ctx, date, "--date"),
+        type=type,
+        quantity=qty,
+        by=_detach(by),
+        task=_detach(task),
+        place=place,
+        note=note,
+    )
+    done(
+        _("Updated entry {id}: {what} on {date}").format(
+            id=entry["id"], what=_what(entry, current_language()), date=format_date(entry["date"])
+        )
+    )
+
+
+@app.command("remove")
+def log_remove(
+    ctx: typer.Context,
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help=_("Entry id (see  campaign log list)."))],
+    yes: YesOption = False,
+) -> None:
+    """Remove a log entry (campaign undo brings it back)."""
+    from campaign_cli.formatting import format_date
+    from campaign_cli.i18n import current_language
+    from campaign_cli.services.logs import get_log, remove_log
+
+    service = service_context(ctx)
+    entry = get_log(service, entry_id)
+    what = _what(entry, current_language())
+    confirm_removal(
+        _("log entry {id} ({what} on {date})").format(id=entry["id"], what=what, date=format_date(entry["date"])), yes
+    )
+    remove_log(service, entry["id"])
+    done(_("Removed entry {id}: {what} on {date}").format(id=entry["id"], what=what, date=format_date(entry["date"])))
+
+
+@app.command("import")
+def log_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help=_("CSV or XLSX file with the columns date,type,quantity,member,task,place,note."),
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Check every row, write nothing."))] = False,
+) -> None:
+    """Import log entries from a CSV or XLSX file: all of them, or none if any row is wrong.
+
+    UTF-8 (with or without BOM), separated by commas (or semicolons if the
+    header is). date and type are required; quantity defaults to 1; member is
+    a member or unit; task is a task id. Dates are day first (15/4/2021).
+    """
+    from campaign_cli.formatting import format_date, format_number
+    from campaign_cli.i18n import current_language, ngettext
+    from campaign_cli.services.logs import import_log_rows, import_logs
+
+    lang = current_language()
+    service = service_context(ctx)
+    if file.suffix.lower() in (".xlsx", ".xlsm"):
+        from campaign_cli.cli.office import read_log_rows_xlsx
+
+        records = ((row["line"], row) for row in read_log_rows_xlsx(file))
+        result = import_log_rows(service, records, source=str(file), dry_run=dry_run)
+    else:
+        result = import_logs(service, file, dry_run=dry_run)
+    if not result.ok:
+        summary = _("Error: {bad} of {rows} rows in {file} are wrong; nothing was imported:").format(
+            bad=format_number(len(result.errors), lang), rows=format_number(result.rows, lang), file=file.name
+        )
+        typer.echo(summary, err=True)
+        for problem in result.errors[:MAX_ERRORS_SHOWN]:
+            typer.echo(f"  {problem}", err=True)
+        more = len(result.errors) - MAX_ERRORS_SHOWN
+        if more > 0:
+            typer.echo("  " + _("and {n} more").format(n=format_number(more, lang)), err=True)
+        for hint in result.hints:
+            typer.echo(hint, err=True)
+        raise typer.Exit(1)
+    span = format_date(result.first_date)
+    if result.last_date != result.first_date:
+        span += f" – {format_date(result.last_date)}"
+    n = format_number(result.rows, lang)
+    if dry_run:
+        done(
+            ngettext(
+                "The entry is valid ({span}); nothing was written (dry run)",
+                "All {n} entries are valid ({span}); nothing was written (dry run)",
+                result.rows,
+            ).format(n=n, span=span)
+        )
+    else:
+        done(
+            ngettext("Imported {n} entry ({span})", "Imported {n} entries ({span})", result.imported).format(
+                n=n, span=span
+            )
+        )

@@ -16,6 +16,7 @@ class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
     md = "md"
+    xlsx = "xlsx"  # a workbook (cli/office.py): needs --output or a redirected standard output
 
 
 class Role(str, Enum):
@@ -35,7 +36,7 @@ class Status(str, Enum):
 
 FormatOption = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help=_("Output format: table, json, csv or md."), case_sensitive=False),
+    typer.Option("--format", "-f", help=_("Output format: table, json, csv, md or xlsx."), case_sensitive=False),
 ]
 OutputOption = Annotated[
     Optional[Path],

@@ -221,10 +221,30 @@ def to_console(view: View, stream: TextIO, lang: str, *, width: int | None = Non
 
 def render(view: View, fmt: OutputFormat, output: Path | None, lang: str) -> None:
     """Write the view to stdout or, atomically, to ``output``."""
+    if fmt == OutputFormat.xlsx:
+        write_xlsx(view, output, lang)
+        return
     if output is None:
         emit(view, fmt, sys.stdout, lang)
         return
     write_atomically(output, lambda stream: emit(view, fmt, stream, lang, width=120))
+
+
+def write_xlsx(view: View, output: Path | None, lang: str) -> None:
+    """A workbook (cli/office.py) to ``output``, or to standard output when it is not a terminal."""
+    from campaign_cli.cli.office import write_view_xlsx
+
+    if output is None:
+        if sys.stdout.isatty():
+            from campaign_cli.i18n import _
+            from campaign_cli.services.errors import Invalid
+
+            raise Invalid(_("xlsx is a binary format: give --output FILE.xlsx or redirect standard output to a file"))
+        sys.stdout.flush()
+        write_view_xlsx(view, sys.stdout.buffer, lang)
+        sys.stdout.buffer.flush()
+        return
+    write_view_xlsx(view, output, lang)
 
 
 def emit(view: View, fmt: OutputFormat, stream: TextIO, lang: str, *, width: int | None = None) -> None:

@@ -1,5 +1,481 @@
-"""campaign task (being written)"""
+"""campaign task list | add | show | edit | start | done | reopen | block | cancel | remove"""
 
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Optional
+
+import typer
+
+from campaign_cli.cli import complete
 from campaign_cli.cli.app import new_typer
+from campaign_cli.cli.common import confirm_removal, done, parse_day, service_context, show
+from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, Status, YesOption
+from campaign_cli.i18n import _, ngettext
 
-app = new_typer("task")
+app = new_typer(_("Tasks of the plan: who leads and supports them, when they are due, how far they got."))
+
+
+class TaskSort(StrEnum):
+    phase = "phase"
+    due = "due"
+    id = "id"
+
+
+TaskArgument = Annotated[
+    str, typer.Argument(metavar="ID", help=_("Task id (see  campaign task list)."),
+        click_type=complete.TASK, show_default=False)
+]
+#: The keys of a task in JSON, in order (CLI.md).
+TASK_KEYS = (
+    "id", "phase", "title", "type", "lead", "support", "due", "target", "unit_of_measure",
+    "logged", "progress", "status", "overdue", "themes", "completed_on", "reason",
+)  # fmt: skip
+#: Words that clear an optional value in ``task edit``.
+NONE_WORDS = ("none", "-", "")
+
+
+def status_label(code: str) -> str:
+    """A status for people to read; JSON and CSV keep the code."""
+    labels = {
+        "todo": _("to do"),
+        "doing": _("in progress"),
+        "done": _("done"),
+        "blocked": _("blocked"),
+        "cancelled": _("cancelled"),
+    }
+    return labels.get(code, code)
+
+
+def _human(fmt: OutputFormat) -> bool:
+    return fmt in (OutputFormat.table, OutputFormat.md)
+
+
+def _party_name(party) -> str:
+    return party["name"] if party else ""
+
+
+def task_list_view(rows, *, human: bool, total: int, filtered: bool):
+    from campaign_cli.cli.render import Column, Section, View
+
+    data = [{key: row[key] for key in TASK_KEYS} for row in rows]
+    shown = [
+        {
+            **row,
+            "lead": full["lead_label"] if human else _party_name(row["lead"]),
+            "status": status_label(row["status"]) if human else row["status"],
+        }
+        for row, full in zip(data, rows, strict=True)
+    ]
+    columns = [
+        Column("id", _("ID"), "id"),
+        Column("phase", _("Phase"), "int"),
+        Column("title", _("Task"), max_width=60),
+        Column("type", _("Type")),
+        Column("lead", _("Lead"), max_width=30),
+        Column("due", _("Due"), "date"),
+        Column("status", _("Status")),
+        Column("progress", _("Progress"), "progress"),
+        Column("overdue", _("Overdue")),
+    ]
+    if filtered:
+        empty = _("No task matches these filters.")
+    else:
+        empty = _("No tasks yet: add one with  campaign task add TITLE --phase N")
+    footer = []
+    if total > len(rows):
+        footer.append(
+            _("Showing {shown} of {total} tasks; raise --limit to see more.").format(shown=len(rows), total=total)
+        )
+    return View(data=data, sections=[Section("tasks", "", columns, shown, empty=empty)], footer=footer)
+
+
+def task_show_view(task, *, human: bool, lang: str):
+    from campaign_cli.cli.render import Column, Section, View
+    from campaign_cli.formatting import format_date, format_number
+
+    data = {key: task[key] for key in TASK_KEYS}
+    data.update(
+        phase_name=task["phase_name"], type_label=task["type_label"], created_at=task["created_at"], logs=task["logs"]
+    )
+    unit = f" {task['unit_of_measure']}" if task["unit_of_measure"] else ""
+    status = status_label(task["status"]) if human else task["status"]
+    if task["reason"]:
+        status += f" ({task['reason']})"
+    fields = [
+        (_("ID"), task["id"]),
+        (_("Title"), task["title"]),
+        (_("Phase"), f"{task['phase']}: {task['phase_name']}"),
+        (_("Type"), f"{task['type']} ({task['type_label']})" if task["type"] else ""),
+        (_("Due"), format_date(task["due"])),
+        (_("Target"), format_number(task["target"], lang) + unit if task["target"] is not None else ""),
+        (_("Logged"), format_number(task["logged"], lang) + unit),
+        (_("Progress"), format_number(round(task["progress"] * 100), lang) + "%"),
+        (_("Status"), status),
+        (_("Completed"), format_date(task["completed_on"])),
+        (_("Overdue"), _("yes") if task["overdue"] else _("no")),
+        (_("Themes"), "; ".join(task["themes"])),
+    ]
+    details = [{"field": field, "value": value} for field, value in fields]
+    parties = ([("lead", task["lead"])] if task["lead"] else []) + [("support", party) for party in task["support"]]
+    assignments = [
+        {"role": _("Lead") if role == "lead" and human else _("Support") if human else role, **party}
+        for role, party in parties
+    ]
+    logs = [{**log, "by": _party_name(log["by"])} for log in task["logs"]]
+    footer = []
+    if task["logs_after"]:
+        footer.append(
+            ngettext(
+                "{n} log entry is dated after the as-of date and not counted yet.",
+                "{n} log entries are dated after the as-of date and not counted yet.",
+                task["logs_after"],
+            ).format(n=task["logs_after"])
+        )
+    return View(
+        data=data,
+        heading=[_("Task {id}: {title}").format(id=task["id"], title=task["title"])],
+        sections=[
+            Section(
+                "task", _("Task"), [Column("field", _("Field")), Column("value", _("Value"), max_width=80)], details
+            ),
+            Section(
+                "assignments",
+                _("Assigned to"),
+                [
+                    Column("role", _("Part")),
+                    Column("kind", _("Kind")),
+                    Column("id", _("ID"), "id"),
+                    Column("name", _("Name")),
+                ],
+                assignments,
+                empty=_("Nobody assigned: use  campaign task edit ID --lead M_OR_U"),
+            ),
+            Section(
+                "logs",
+                _("Log entries"),
+                [
+                    Column("date", _("Date"), "date"),
+                    Column("type", _("Type")),
+                    Column("quantity", _("Quantity"), "number"),
+                    Column("by", _("By"), max_width=30),
+                    Column("place", _("Place"), max_width=30),
+                    Column("note", _("Note"), max_width=40),
+                ],
+                logs,
+                empty=_("No log entries against this task yet."),
+            ),
+        ],
+        footer=footer,
+    )
+
+
+@app.command("list")
+def task_list(
+    ctx: typer.Context,
+    phase: Annotated[
+        Optional[str], typer.Option("--phase", metavar="N", help=_("Only tasks of this phase number."),
+            click_type=complete.PHASE)
+    ] = None,
+    member: Annotated[
+        Optional[str], typer.Option("--member", metavar="M", help=_("Only tasks this member leads or supports."),
+            click_type=complete.MEMBER)
+    ] = None,
+    unit: Annotated[
+        Optional[str], typer.Option("--unit", metavar="U", help=_("Only tasks this unit leads or supports."),
+            click_type=complete.UNIT)
+    ] = None,
+    status: Annotated[
+        Optional[list[Status]],
+        typer.Option("--status", help=_("Only tasks with this status; repeat for several."), case_sensitive=False),
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help=_("Only overdue tasks: due before the as-of date, not done or cancelled."))
+    ] = False,
+    due_before: Annotated[
+        Optional[str],
+        typer.Option("--due-before", metavar="DATE", help=_("Only tasks due before this day (not on it).")),
+    ] = None,
+    search: Annotated[
+        Optional[str],
+        typer.Option("--search", metavar="TEXT", help=_("Text in the title or a theme; diacritics optional.")),
+    ] = None,
+    limit: Annotated[
+        Optional[int], typer.Option("--limit", metavar="N", help=_("Show at most this many tasks."), min=1)
+    ] = None,
+    sort: Annotated[
+        TaskSort,
+        typer.Option("--sort", help=_("Order: phase (then due date), due (then phase) or id."), case_sensitive=False),
+    ] = TaskSort.phase,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List tasks with their lead, due date, status, progress and whether they are overdue."""
+    from campaign_cli.services.tasks import list_tasks
+
+    service = service_context(ctx)
+    rows = list_tasks(
+        service,
+        phase=phase,
+        member=member,
+        unit=unit,
+        statuses=[item.value for item in status or ()],
+        overdue=overdue,
+        due_before=parse_day(ctx, due_before, "--due-before"),
+        search=search,
+        limit=limit,
+        sort=sort.value,
+    )
+    filtered = any(value for value in (phase, member, unit, status, overdue, due_before, search))
+    show(task_list_view(rows, human=_human(fmt), total=rows.total, filtered=filtered), fmt, output)
+
+
+@app.command("add")
+def task_add(
+    ctx: typer.Context,
+    title: Annotated[
+        str,
+        typer.Argument(
+            metavar="TITLE", help=_('What is to be done, e.g. "Treo băng rôn tại trụ sở xã".'), show_default=False
+        ),
+    ],
+    phase: Annotated[str, typer.Option("--phase", metavar="N", help=_("Phase number (1, 2, 3)."),
+        click_type=complete.PHASE, show_default=False)],
+    type_: Annotated[
+        Optional[str],
+        typer.Option("--type", metavar="TYPE", help=_("Activity type: code (poster) or name (áp phích)."),
+            click_type=complete.TYPE),
+    ] = None,
+    lead: Annotated[
+        Optional[str],
+        typer.Option("--lead", metavar="M_OR_U", help=_("Who leads (chủ trì): member or unit id or name."),
+            click_type=complete.PARTY),
+    ] = None,
+    support: Annotated[
+        Optional[list[str]],
+        typer.Option("--support", metavar="M_OR_U", help=_("Who supports (phối hợp); repeat for several."),
+            click_type=complete.PARTY),
+    ] = None,
+    due: Annotated[
+        Optional[str], typer.Option("--due", metavar="DATE", help=_("Due date, inside the phase, e.g. 30/4/2021."))
+    ] = None,
+    target: Annotated[
+        Optional[str], typer.Option("--target", metavar="QTY", help=_("Target quantity, e.g. 840."))
+    ] = None,
+    unit_of_measure: Annotated[
+        Optional[str],
+        typer.Option("--unit-of-measure", metavar="TEXT", help=_("Unit of the target (default: the type's unit).")),
+    ] = None,
+    theme: Annotated[
+        Optional[list[str]], typer.Option("--theme", metavar="TEXT", help=_("Content theme; repeat for several."))
+    ] = None,
+) -> None:
+    """Add a task to a phase."""
+    from campaign_cli.services.tasks import add_task
+
+    task = add_task(
+        service_context(ctx),
+        title=title,
+        phase=phase,
+        type=type_,
+        lead=lead,
+        support=support or (),
+        due=parse_day(ctx, due, "--due"),
+        target=target,
+        unit_of_measure=unit_of_measure,
+        themes=theme or (),
+    )
+    done(_("Added task {id} to phase {phase}: {title}").format(id=task["id"], phase=task["phase"], title=task["title"]))
+
+
+@app.command("show")
+def task_show(
+    ctx: typer.Context, ref: TaskArgument, fmt: FormatOption = OutputFormat.table, output: OutputOption = None
+) -> None:
+    """Show a task: its details, who it is assigned to and the log entries against it."""
+    from campaign_cli import i18n
+    from campaign_cli.services.tasks import get_task
+
+    task = get_task(service_context(ctx), ref)
+    show(task_show_view(task, human=_human(fmt), lang=i18n.current_language()), fmt, output)
+
+
+def _clearable(value: Optional[str]):
+    """None: not given; "none": clear; anything else: the new value."""
+    from campaign_cli.services.tasks import UNSET
+
+    if value is None:
+        return UNSET
+    return None if value.strip().lower() in NONE_WORDS else value
+
+
+@app.command("edit")
+def task_edit(
+    ctx: typer.Context,
+    ref: TaskArgument,
+    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help=_("New title."))] = None,
+    phase: Annotated[
+        Optional[str], typer.Option("--phase", metavar="N", help=_("Move to this phase (the due date must fit it)."),
+            click_type=complete.PHASE)
+    ] = None,
+    type_: Annotated[
+        Optional[str], typer.Option("--type", metavar="TYPE", help=_('New activity type; "none" clears it.'),
+            click_type=complete.TYPE)
+    ] = None,
+    lead: Annotated[
+        Optional[str], typer.Option("--lead", metavar="M_OR_U", help=_('New lead; "none" leaves the task without one.'),
+            click_type=complete.PARTY)
+    ] = None,
+    add_support: Annotated[
+        Optional[list[str]],
+        typer.Option("--add-support", metavar="M_OR_U", help=_("Add a supporter; repeat for several."),
+            click_type=complete.PARTY),
+    ] = None,
+    remove_support: Annotated[
+        Optional[list[str]],
+        typer.Option("--remove-support", metavar="M_OR_U", help=_("Remove a supporter; repeat for several."),
+            click_type=complete.PARTY),
+    ] = None,
+    due: Annotated[
+        Optional[str], typer.Option("--due", metavar="DATE", help=_('New due date; "none" clears it.'))
+    ] = None,
+    target: Annotated[
+        Optional[str], typer.Option("--target", metavar="QTY", help=_('New target quantity; "none" clears it.'))
+    ] = None,
+    unit_of_measure: Annotated[
+        Optional[str], typer.Option("--unit-of-measure", metavar="TEXT", help=_("New unit of the target."))
+    ] = None,
+    theme: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--theme", metavar="TEXT", help=_('Themes, replacing the old ones; repeat for several; "none" clears them.')
+        ),
+    ] = None,
+) -> None:
+    """Change a task's title, phase, type, assignments, due date, target or themes."""
+    from campaign_cli.services.tasks import UNSET, edit_task
+
+    new_due = _clearable(due)
+    if new_due is not UNSET and new_due is not None:
+        new_due = parse_day(ctx, new_due, "--due")
+    if theme is None or len(theme) == 0:
+        themes = UNSET
+    elif len(theme) == 1 and theme[0].strip().lower() in NONE_WORDS:
+        themes = []
+    else:
+        themes = theme
+    task = edit_task(
+        service_context(ctx),
+        ref,
+        title=UNSET if title is None else title,
+        phase=UNSET if phase is None else phase,
+        type=_clearable(type_),
+        lead=_clearable(lead),
+        add_support=add_support or (),
+        remove_support=remove_support or (),
+        due=new_due,
+        target=_clearable(target),
+        unit_of_measure=UNSET if unit_of_measure is None else unit_of_measure,
+        themes=themes,
+    )
+    if task["changed"]:
+        done(
+            _("Updated task {id} ({fields}): {title}").format(
+                id=task["id"], fields=", ".join(task["changed"]), title=task["title"]
+            )
+        )
+    else:
+        done(_("Task {id} unchanged: it already had these values.").format(id=task["id"]))
+
+
+@app.command("start")
+def task_start(ctx: typer.Context, ref: TaskArgument) -> None:
+    """Mark a task as in progress (doing)."""
+    from campaign_cli.services.tasks import set_status
+
+    task = set_status(service_context(ctx), ref, "doing")
+    done(
+        _("Started task {id} (was {previous}): {title}").format(
+            id=task["id"], previous=task["previous"], title=task["title"]
+        )
+    )
+
+
+@app.command("done")
+def task_done(
+    ctx: typer.Context,
+    ref: TaskArgument,
+    on: Annotated[
+        Optional[str], typer.Option("--on", metavar="DATE", help=_("Day it was completed (default: the as-of date)."))
+    ] = None,
+) -> None:
+    """Mark a task as done."""
+    from campaign_cli.formatting import format_date
+    from campaign_cli.services.tasks import set_status
+
+    task = set_status(service_context(ctx), ref, "done", on=parse_day(ctx, on, "--on"))
+    done(
+        _("Task {id} done on {day}: {title}").format(
+            id=task["id"], day=format_date(task["completed_on"]), title=task["title"]
+        )
+    )
+
+
+@app.command("reopen")
+def task_reopen(ctx: typer.Context, ref: TaskArgument) -> None:
+    """Put a done, cancelled or blocked task back to todo."""
+    from campaign_cli.services.tasks import set_status
+
+    task = set_status(service_context(ctx), ref, "todo")
+    done(
+        _("Reopened task {id} (was {previous}): {title}").format(
+            id=task["id"], previous=task["previous"], title=task["title"]
+        )
+    )
+
+
+@app.command("block")
+def task_block(
+    ctx: typer.Context,
+    ref: TaskArgument,
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help=_("What the task is waiting for."), show_default=False)
+    ],
+) -> None:
+    """Mark a task as blocked, saying why; blocking it again replaces the reason."""
+    from campaign_cli.services.tasks import set_status
+
+    task = set_status(service_context(ctx), ref, "blocked", reason=reason)
+    done(_("Task {id} blocked: {reason}").format(id=task["id"], reason=task["reason"]))
+
+
+@app.command("cancel")
+def task_cancel(
+    ctx: typer.Context,
+    ref: TaskArgument,
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help=_("Why it was cancelled."))] = "",
+) -> None:
+    """Cancel a task: it stays in the plan but no longer counts as overdue or in phase progress."""
+    from campaign_cli.services.tasks import set_status
+
+    task = set_status(service_context(ctx), ref, "cancelled", reason=reason)
+    done(_("Cancelled task {id}: {title}").format(id=task["id"], title=task["title"]))
+
+
+@app.command("remove")
+def task_remove(ctx: typer.Context, ref: TaskArgument, yes: YesOption = False) -> None:
+    """Remove a task and its assignments; its log entries stay, no longer linked to it."""
+    from campaign_cli.services.tasks import get_task, remove_task
+
+    service = service_context(ctx)
+    task = get_task(service, ref)
+    confirm_removal(_("task {id} ({title})").format(id=task["id"], title=task["title"]), yes)
+    removed = remove_task(service, str(task["id"]))
+    message = _("Removed task {id} ({title})").format(id=removed["id"], title=removed["title"])
+    if removed["logs"]:
+        message += ngettext(
+            "; {n} log entry kept, no longer linked to a task",
+            "; {n} log entries kept, no longer linked to a task",
+            removed["logs"],
+        ).format(n=removed["logs"])
+    done(message + ".")

@@ -7,6 +7,7 @@ Two people may share a name (common in Vietnam); references then need the id.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -33,7 +34,7 @@ UNSET: Any = object()
 
 # One row per member with its unit and task counts, aggregated in SQL.
 _MEMBER_QUERY = (
-    "SELECT m.id, m.name, m.role, m.title, u.name AS unit, m.unit_id, m.phone, m.email, "
+    "SELECT m.id, m.name, m.role, m.title, u.name AS unit, m.unit_id, m.phone, m.email, u.short AS unit_short, "
     "COALESCE(a.tasks_lead, 0) AS tasks_lead, COALESCE(a.tasks_support, 0) AS tasks_support "
     "FROM member m LEFT JOIN unit u ON u.id = m.unit_id "
     "LEFT JOIN (SELECT member_id, "
@@ -196,7 +197,7 @@ def list_members(
     ctx: Context, *, unit: str | None = None, role: str | None = None, search: str | None = None
 ) -> list[dict[str, Any]]:
     """Members in official order, optionally of one unit (``"none"``: without a unit),
-    of one role, or matching ``search`` in name, title, unit, phone or email."""
+    of one role, or matching ``search`` in name, title, unit (name or abbreviation), phone or email."""
     sql, params = _MEMBER_QUERY, [ctx.campaign_id]
     if unit is not None:
         if fold(unit) in ("none", "-"):
@@ -214,7 +215,7 @@ def list_members(
         rows = [
             row
             for row in rows
-            if any(matches(search, row[key] or "") for key in ("name", "title", "unit", "phone", "email"))
+            if any(matches(search, row[key] or "") for key in ("name", "title", "unit", "unit_short", "phone", "email"))
         ]
     return sorted(rows, key=official_order)
 
@@ -232,7 +233,16 @@ def member_tasks(ctx: Context, member_id: int) -> list[dict[str, Any]]:
         (member_id,),
     )
     # Sorted here: SQLite and PostgreSQL put NULL due dates at opposite ends.
-    return sorted(rows, key=lambda row: (row["phase"], row["due"] is None, row["due"] or 0, row["id"]))
+    return sorted(rows, key=lambda row: (row["phase"], row["due"] is None, row["due"] or dt.date.min, row["id"]))
+
+
+def namesakes(ctx: Context, member_id: int) -> list[dict[str, Any]]:
+    """Other members whose name folds the same: worth a note, since names then need ids."""
+    return ctx.db.dicts(
+        "SELECT o.id, o.name FROM member m JOIN member o ON o.campaign_id = m.campaign_id "
+        "AND o.name_folded = m.name_folded AND o.id <> m.id WHERE m.id = ? ORDER BY o.id",
+        (member_id,),
+    )
 
 
 def get_member(ctx: Context, ref: str) -> dict[str, Any]:

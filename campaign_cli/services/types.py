@@ -134,8 +134,8 @@ def remove_type(ctx: Context, ref: str) -> dict[str, Any]:
         if entries or tasks:
             raise Conflict(
                 _(
-                    "type {code!r} is used by {entries} log entries and {tasks} tasks: "
-                    "change or remove those first (campaign log list --type {code})"
+                    "type {code!r} is still in use (log entries: {entries}, tasks: {tasks}); "
+                    "change or remove those first, e.g. see  campaign log list --type {code}"
                 ).format(code=row["code"], entries=entries, tasks=tasks)
             )
         tx.delete("activity_type", row["id"])

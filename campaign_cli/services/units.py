@@ -50,7 +50,9 @@ def _clean_name(name: str | None) -> str:
 def _clean_short(short: str | None) -> str:
     cleaned = validate.text(short, "abbreviation", max_len=MAX_SHORT)
     if cleaned.isdigit():
-        raise Invalid(_("an abbreviation cannot be only digits ({short}): numbers are read as ids").format(short=cleaned))
+        raise Invalid(
+            _("an abbreviation cannot be only digits ({short}): numbers are read as ids").format(short=cleaned)
+        )
     return cleaned
 
 

@@ -160,7 +160,7 @@ class Activity(SQLModel, table=True):
         CheckConstraint("quantity >= 0", name="activity_quantity"),
         CheckConstraint("NOT (member_id IS NOT NULL AND unit_id IS NOT NULL)", name="activity_by"),
         Index("ix_activity_campaign_date", "campaign_id", "on_date"),
-        Index("ix_activity_task", "task_id"),
+        Index("ix_activity_task", "task_id", "on_date", "quantity"),
         Index("ix_activity_member", "member_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)

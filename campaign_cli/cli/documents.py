@@ -1,0 +1,219 @@
+"""Official report documents from the command line: ``report weekly|phase|final --format docx|pdf``.
+
+The report commands take :data:`ReportFormatOption` (the usual formats plus
+``xlsx``, ``docx`` and ``pdf``) and the document options below; for docx and
+pdf they call :func:`write_document`, which asks ``services.documents`` for
+the content and the header and ``cli/office.py`` for the file. Imported at
+start-up (the report commands' signatures use it): typer and stdlib only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from campaign_cli.cli.common import done, parse_day, service_context
+from campaign_cli.cli.options import OutputFormat, OutputOption
+from campaign_cli.i18n import _
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    xlsx = "xlsx"
+    docx = "docx"
+    pdf = "pdf"
+
+
+DOCUMENT_FORMATS = (ReportFormat.docx, ReportFormat.pdf)
+
+ReportFormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help=_("Output format: table, json, csv, md, xlsx; or an official document: docx, pdf (needs LibreOffice)."),
+    ),
+]
+NumberOption = Annotated[
+    Optional[str],
+    typer.Option("--number", metavar="NN", rich_help_panel="Document (docx, pdf)",
+                 help=_("Document number: 5 gives \"Số: 05/BC-TBTT\" (default: left blank for the clerk).")),
+]
+ToOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--to", metavar="RECIPIENT", rich_help_panel="Document (docx, pdf)",
+                 help=_("A line of \"Nơi nhận\"; repeat for each (default: Ủy ban bầu cử huyện; Lưu: VT, TBTT).")),
+]
+ParentBodyOption = Annotated[
+    Optional[str],
+    typer.Option("--parent-body", metavar="TEXT", rich_help_panel="Document (docx, pdf)",
+                 help=_("Body above the issuing body (default: ỦY BAN BẦU CỬ + the locality; \"\" for none).")),
+]
+IssuingBodyOption = Annotated[
+    Optional[str],
+    typer.Option("--issuing-body", metavar="TEXT", rich_help_panel="Document (docx, pdf)",
+                 help=_("Issuing body (default: the campaign's, else TIỂU BAN THÔNG TIN, TUYÊN TRUYỀN).")),
+]
+SignerOption = Annotated[
+    Optional[str],
+    typer.Option("--signer", metavar="NAME", rich_help_panel="Document (docx, pdf)",
+                 help=_("Who signs (default: the campaign's signer, else the chair).")),
+]
+SignerTitleOption = Annotated[
+    Optional[str],
+    typer.Option("--signer-title", metavar="TEXT", rich_help_panel="Document (docx, pdf)",
+                 help=_("Title above the signature (default: TRƯỞNG TIỂU BAN).")),
+]
+PlaceOption = Annotated[
+    Optional[str],
+    typer.Option("--place", metavar="TEXT", rich_help_panel="Document (docx, pdf)",
+                 help=_("Place of the date line (default: the campaign's place, else its locality).")),
+]
+DocDateOption = Annotated[
+    Optional[str],
+    typer.Option("--date", metavar="DATE", rich_help_panel="Document (docx, pdf)",
+                 help=_("Date of the document (default: the as-of date).")),
+]
+SummaryOption = Annotated[
+    Optional[str],
+    typer.Option("--summary", metavar="TEXT", rich_help_panel="Document (docx, pdf)",
+                 help=_("Summary line under BÁO CÁO (default: one for the kind of report and its period).")),
+]
+ProposalOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--proposal", metavar="TEXT", rich_help_panel="Document (docx, pdf)",
+                 help=_("A paragraph of section IV, proposals (repeat; default: a placeholder to edit).")),
+]
+
+
+def output_format(fmt: ReportFormat) -> OutputFormat:
+    """The render format of a report format that is not a document."""
+    return OutputFormat(fmt.value)
+
+
+def default_file_name(kind: str, fmt: ReportFormat, *, week: str | None = None, phase: str | None = None) -> Path:
+    """bao-cao-tuan-2021-W17.docx, bao-cao-dot-1.pdf, bao-cao-tong-ket.docx."""
+    stem = {"weekly": f"bao-cao-tuan-{week}", "phase": f"bao-cao-dot-{phase}", "final": "bao-cao-tong-ket"}[kind]
+    return Path(f"{stem}.{fmt.value}")
+
+
+def write_document(
+    ctx: typer.Context,
+    kind: str,
+    fmt: ReportFormat,
+    output: Optional[Path],
+    *,
+    week: tuple[dt.date, dt.date] | None = None,
+    phase: Optional[str] = None,
+    number: Optional[str] = None,
+    to: Optional[list[str]] = None,
+    parent_body: Optional[str] = None,
+    issuing_body: Optional[str] = None,
+    signer: Optional[str] = None,
+    signer_title: Optional[str] = None,
+    place: Optional[str] = None,
+    date: Optional[str] = None,
+    summary: Optional[str] = None,
+    proposals: Optional[list[str]] = None,
+) -> Path:
+    """Write the official report of ``kind`` as DOCX or PDF; returns the path written.
+
+    Without ``output`` the file is named after the report in the current
+    folder (``bao-cao-tuan-2021-W17.docx``). The document is in Vietnamese
+    whatever the interface language: it is an official Vietnamese document.
+    """
+    from campaign_cli.cli import office
+    from campaign_cli.services import documents
+
+    service = service_context(ctx)
+    data = documents.report_document(service, kind, week=week, phase=phase, lang="vi")
+    header = documents.document_header(
+        service,
+        number=number,
+        parent_body=parent_body,
+        issuing_body=issuing_body,
+        recipients=to or None,
+        signer=signer,
+        signer_title=signer_title,
+        place=place,
+        on=parse_day(ctx, date, "--date"),
+        summary=summary,
+        proposals=proposals,
+    )
+    if output is None:
+        period = data["period"]
+        output = default_file_name(
+            kind, fmt, week=period["week"], phase=str(period["phase"]["number"]) if period["phase"] else None
+        )
+    if fmt == ReportFormat.pdf:
+        office.write_report_pdf(data, header, output)
+    else:
+        office.write_report_docx(data, header, output)
+    done(_("Wrote {file}").format(file=output))
+    return output
+
+
+def report_final(
+    ctx: typer.Context,
+    fmt: ReportFormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    number: NumberOption = None,
+    to: ToOption = None,
+    parent_body: ParentBodyOption = None,
+    issuing_body: IssuingBodyOption = None,
+    signer: SignerOption = None,
+    signer_title: SignerTitleOption = None,
+    place: PlaceOption = None,
+    date: DocDateOption = None,
+    summary: SummaryOption = None,
+    proposal: ProposalOption = None,
+) -> None:
+    """The final report of the whole campaign (every phase); --format docx or pdf for the official document."""
+    if fmt not in DOCUMENT_FORMATS:
+        from campaign_cli.cli.common import show
+        from campaign_cli.services import documents
+
+        # the same content as data, for scripts and checks
+        show(document_view(documents.report_document(service_context(ctx), "final")), output_format(fmt), output)
+        return
+    write_document(
+        ctx, "final", fmt, output, number=number, to=to, parent_body=parent_body, issuing_body=issuing_body,
+        signer=signer, signer_title=signer_title, place=place, date=date, summary=summary, proposals=proposal,
+    )
+
+
+def document_view(data: dict):
+    """The final report's content as a View (json: the document dict; tables: its lists)."""
+    from campaign_cli.cli.render import Column, Section, View
+
+    activity = Section(
+        "activity", _("Activity to date"),
+        [Column("type", _("Type")), Column("label", _("Activity")), Column("quantity", _("Quantity"), "number"),
+         Column("unit", _("Unit")), Column("entries", _("Entries"), "int")],
+        data["activity"], empty=_("Nothing logged yet."),
+    )
+    phases = Section(
+        "phases", _("Phases"),
+        [Column("number", _("No."), "int"), Column("name", _("Phase")), Column("start", _("Start"), "date"),
+         Column("end", _("End"), "date"), Column("progress", _("Work"), "percent")],
+        data["phases"], empty=_("No phases yet."),
+    )
+    completed = Section(
+        "completed", _("Completed"),
+        [Column("id", _("ID"), "id"), Column("title", _("Task")), Column("lead", _("Lead")),
+         Column("completed_on", _("Completed"), "date")],
+        data["completed"], empty=_("No task completed yet."),
+    )
+    overdue = Section(
+        "overdue", _("Overdue"),
+        [Column("id", _("ID"), "id"), Column("title", _("Task")), Column("lead", _("Lead")),
+         Column("due", _("Due"), "date"), Column("days_late", _("Days late"), "int")],
+        data["overdue"], empty=_("Nothing overdue."),
+    )
+    return View(data=data, sections=[phases, activity, completed, overdue], heading=[_("Final report")])
