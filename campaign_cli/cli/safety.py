@@ -1,5 +1,212 @@
-"""campaign history | undo | export | import | backup | restore (being written)"""
+"""campaign history | undo | export | import | backup | restore"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from campaign_cli.cli.common import done, parse_day, service_context, show
+from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
+from campaign_cli.i18n import _
 
 
-def register(app) -> None:
-    pass
+def register(app: typer.Typer) -> None:
+    app.command("history")(history)
+    app.command("undo")(undo)
+    app.command("export")(export)
+    app.command("import")(import_)
+    app.command("backup")(backup)
+    app.command("restore")(restore)
+
+
+# -- history and undo ---------------------------------------------------------
+def local_time(at: str) -> str:
+    """A stored UTC timestamp as the user's local time, day first."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        return str(at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+
+
+def history_view(rows, limit):
+    from campaign_cli.cli.render import Column, Section, View
+
+    table = []
+    for row in rows:
+        if row["undone_by"] is not None:
+            state = _("undone by #{id}").format(id=row["undone_by"])
+        elif row["undoes"] is not None:
+            state = _("undoes #{id}").format(id=row["undoes"])
+        else:
+            state = ""
+        table.append({**row, "at": local_time(row["at"]), "state": state})
+    columns = [
+        Column("id", _("#"), "id"),
+        Column("at", _("When")),
+        Column("actor", _("Who")),
+        Column("command", _("Command"), max_width=40),
+        Column("summary", _("What changed")),
+        Column("state", _("Undo")),
+    ]
+    footer = []
+    if limit and len(rows) == limit:
+        footer.append(_("The {n} newest changes; --limit 0 shows all.").format(n=limit))
+    return View(
+        data=rows,
+        sections=[Section("history", "", columns, table, empty=_("No changes recorded."))],
+        footer=footer,
+    )
+
+
+def history(
+    ctx: typer.Context,
+    since: Annotated[
+        Optional[str], typer.Option("--since", metavar="DATE", help=_("Only changes made on or after this day."))
+    ] = None,
+    member: Annotated[
+        Optional[str],
+        typer.Option(
+            "--member",
+            metavar="M",
+            help=_("Only changes touching this member: the member, their assignments and log entries."),
+        ),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=0, help=_("At most N changes, newest first; 0 for all."))
+    ] = 50,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Every change to the campaign: who made it, when, with which command, and what it changed."""
+    from campaign_cli.services.history import list_history
+
+    service = service_context(ctx)
+    rows = list_history(service, since=parse_day(ctx, since, "--since"), member=member, limit=limit)
+    show(history_view(rows, limit), fmt, output)
+
+
+def undo(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Argument(metavar="[N]", min=1, help=_("How many changes to revert (default 1)."))] = 1,
+) -> None:
+    """Revert the last N changes, newest first; repeat to go further back (like Ctrl-Z)."""
+    from campaign_cli.services.history import undo as undo_changes
+
+    service = service_context(ctx)
+    for entry in undo_changes(service, count):
+        done(_("Undid #{id} ({command}): {summary}").format(**entry))
+
+
+# -- export and import --------------------------------------------------------
+def export(
+    ctx: typer.Context,
+    file: Annotated[
+        Optional[Path],
+        typer.Argument(
+            metavar="[FILE]", dir_okay=False, help=_("Write here (atomically); standard output without it.")
+        ),
+    ] = None,
+) -> None:
+    """Write the whole campaign as one JSON document (see docs/export-format.md)."""
+    from campaign_cli.services.transfer import export_campaign, export_json
+
+    service = service_context(ctx)
+    document = export_campaign(service)
+    text = export_json(document)
+    if file is None or str(file) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from campaign_cli.cli.render import write_atomically
+
+    write_atomically(file, lambda stream: stream.write(text))
+    message = _("Exported {name!r} to {path}: {phases} phases, {members} members, {tasks} tasks, {entries} log entries")
+    done(message.format(
+        name=document["campaign"]["name"], path=file, phases=len(document["phases"]), members=len(document["members"]),
+        tasks=len(document["tasks"]), entries=len(document["activities"])))
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help=_("An export made by  campaign export  ('-': standard input)."))
+    ],
+    name: Annotated[
+        Optional[str], typer.Option("--name", help=_("Import under this campaign name instead of the one in the file."))
+    ] = None,
+) -> None:
+    """Read an exported campaign into this database (new ids; all or nothing)."""
+    from campaign_cli.services.transfer import import_campaign, read_document
+
+    document = read_document(file)
+    service = service_context(ctx, must_exist=False)
+    result = import_campaign(service, document, name=name)
+    counts = result["counts"]
+    message = _(
+        "Imported campaign {name!r} into {db}: {phases} phases, {units} units, {members} members, {tasks} tasks, "
+        "{entries} log entries"
+    )
+    done(message.format(
+        name=result["campaign"]["name"], db=service.db.url, phases=counts["phases"], units=counts["units"],
+        members=counts["members"], tasks=counts["tasks"], entries=counts["activities"]))
+
+
+# -- backup and restore -------------------------------------------------------
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+def backup(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help=_("Where to write the copy (a folder: a dated file in it)."))
+    ],
+) -> None:
+    """Copy the whole database to FILE, consistently, even while others write (SQLite)."""
+    from campaign_cli.services.transfer import backup_database
+
+    # No upgrade first: a copy of an old database as it is has its uses.
+    service = service_context(ctx, must_exist=False)
+    result = backup_database(service, file)
+    done(_("Backed up {db} to {path} ({size}, integrity ok)").format(
+        db=service.db.url, path=result["path"], size=_size(result["size"])))
+
+
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("A copy made by  campaign backup."))],
+    yes: YesOption = False,
+) -> None:
+    """Replace the database with a backup copy; the current one is kept aside (SQLite)."""
+    import os
+
+    from campaign_cli.services.transfer import _require_sqlite, inspect_database, restore_database
+
+    service = service_context(ctx, must_exist=False)
+    target = _require_sqlite(service, "restore")
+    info = inspect_database(file)
+    if not yes and sys.stdin.isatty() and os.path.exists(target) and os.path.getsize(target) > 0:
+        question = _("Replace {db} with {path} (campaigns: {campaigns}; {tasks} tasks, {entries} log entries)?").format(
+            db=target, path=file, campaigns=", ".join(info["campaigns"]) or "-",
+            tasks=info["counts"]["task"], entries=info["counts"]["activity"])
+        if not typer.confirm(question, default=False):
+            typer.echo(_("Nothing restored."), err=True)
+            raise typer.Exit(1)
+    result = restore_database(service, file)
+    if result["kept"]:
+        done(_("Restored {db} from {path}; the database it replaced is kept as {kept}").format(
+            db=target, path=file, kept=result["kept"]))
+    else:
+        done(_("Restored {db} from {path}").format(db=target, path=file))

@@ -1,38 +1,97 @@
-"""Creating and upgrading the schema from the SQLModel tables.
+"""Creating the schema, and upgrading databases made by earlier releases.
 
-DDL is compiled from ``storage.tables`` for the connection's dialect and run
-on our own connection inside one explicit transaction, so a failure leaves
-the database exactly as it was (pysqlite would otherwise commit around DDL).
-Importing SQLModel is slow, so this module is only used by ``init`` and when
-an older database needs upgrading.
+A new database gets the whole schema compiled from ``storage.tables`` (the one
+definition) and ``meta.schema_version`` = ``tables.SCHEMA_VERSION``. A database
+made by an earlier release is upgraded in place when a command opens it:
+
+1. the write lock is taken (``BEGIN IMMEDIATE``), so no other ``campaign``
+   process writes while we look and upgrade, and the version is read again
+   under the lock (another process may have upgraded it meanwhile);
+2. a copy of the database as it is, made with SQLite's online backup API, is
+   written next to it: ``campaign.db.v1-backup-20260315083000`` (mode 0600);
+3. every pending step of :data:`MIGRATIONS` runs, then ``schema_version`` is
+   set, all in that one transaction. Any error rolls everything back, so a
+   failed upgrade leaves the database exactly as it was (the copy is removed
+   again: the original is intact) and the command fails with one line.
+
+SQLite and PostgreSQL both run DDL transactionally; the connection is opened
+with ``isolation_level=None`` so pysqlite never commits behind our back.
+PostgreSQL has no file to copy: there the transaction is the safety net (take
+a ``pg_dump`` before upgrading the release if you want a copy).
+
+Why an ordered list of functions and not Alembic
+------------------------------------------------
+- Start-up cost: Alembic imports SQLAlchemy, Mako and its own environment
+  machinery (~0.5 s here). Every command checks the stored version against
+  :func:`current_version`, which must stay a dictionary lookup away: this
+  module imports only ``storage.db`` at top level.
+- A tiny schema: eight tables that change rarely. A migration is a few
+  ``ALTER TABLE`` statements; revision graphs, branches, autogenerate and
+  ``env.py`` would be more code to review than the migrations themselves.
+- Our connection, our transaction: a migration must run on the DB-API
+  connection the command already has, inside the same ``BEGIN IMMEDIATE``
+  that holds the lock, with the backup taken under it. Alembic wants its own
+  SQLAlchemy engine/connection and its own transaction handling (and on
+  SQLite its batch mode copies tables in ways we would need to re-check).
+- Both engines: each function gets the :class:`Database` and can branch on
+  ``db.dialect``; helpers below compile DDL from ``tables.py`` for either.
+
+Writing a migration (the llm/sqlite-utils pattern)
+--------------------------------------------------
+1. Change ``storage/tables.py`` to the new shape and bump ``SCHEMA_VERSION``.
+2. Append ``(N, mNNN_what_it_does)`` to :data:`MIGRATIONS`; the function gets
+   the database inside the open transaction and must leave an old database in
+   the shape ``create_schema`` gives a new one (``tests/test_safety.py``
+   compares the two, starting from the committed ``tests/fixtures/schema-v1.db``).
+3. Prefer additive steps (:func:`add_column`, :func:`create_table`). To
+   rebuild a SQLite table, use ``PRAGMA defer_foreign_keys = ON`` (allowed
+   inside a transaction, unlike ``foreign_keys = OFF``), create the new table,
+   copy, drop, rename, and check ``PRAGMA foreign_key_check`` before the end.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from campaign_cli.storage.db import Database
 
-#: Ordered upgrades: (version reached, function applying it inside a transaction).
-#: Version 1 is the first schema and is created whole by create_schema().
+#: The version ``create_schema`` writes when ``MIGRATIONS`` is empty; must equal
+#: ``tables.SCHEMA_VERSION`` (a test checks), which this module may not import
+#: at start-up (it pulls in SQLModel).
+BASE_VERSION = 1
+
+#: Ordered upgrades: (version reached, function applying it inside the open
+#: transaction). Version 1 is the first schema and is created whole.
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = []
 
 
+@dataclass(frozen=True)
+class Upgrade:
+    """What :func:`ensure_schema` did to an old database."""
+
+    from_version: int
+    to_version: int
+    backup: str | None  # the copy of the old database (SQLite files only)
+
+
 def current_version() -> int:
-    if MIGRATIONS:
-        return MIGRATIONS[-1][0]
-    return 1
+    """The schema version this release reads and writes."""
+    return max([BASE_VERSION, *(reached for reached, _step in MIGRATIONS)])
 
 
 def stored_version(db: Database) -> int | None:
+    """The version recorded in the database; None for an empty database."""
     if not db.exists():
         return None
     value = db.scalar("SELECT value FROM meta WHERE name = 'schema_version'")
     return int(value) if value is not None else None
 
 
-def ddl_statements(dialect_name: str) -> list[str]:
-    """CREATE TABLE / CREATE INDEX statements for the whole schema."""
+def ddl_statements(dialect_name: str, tables: list[str] | None = None) -> list[str]:
+    """CREATE TABLE / CREATE INDEX statements for the schema (or some tables of it)."""
     from sqlalchemy.dialects import postgresql, sqlite
     from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -41,53 +100,166 @@ def ddl_statements(dialect_name: str) -> list[str]:
     dialect = postgresql.dialect() if dialect_name == "postgresql" else sqlite.dialect()
     statements = []
     for table in metadata().sorted_tables:
+        if tables is not None and table.name not in tables:
+            continue
         statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
         for index in sorted(table.indexes, key=lambda index: index.name or ""):
             statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
     return statements
 
 
+def _begin(db: Database) -> None:
+    db.execute("BEGIN IMMEDIATE" if db.dialect == "sqlite" else "BEGIN")
+
+
 def create_schema(db: Database) -> None:
     """Create every table in an empty database, atomically."""
     from campaign_cli.storage.tables import SCHEMA_VERSION
 
-    db.execute("BEGIN IMMEDIATE" if db.dialect == "sqlite" else "BEGIN")
+    _begin(db)
     try:
-        for statement in ddl_statements(db.dialect):
-            db.execute(statement)
-        db.execute("INSERT INTO meta (name, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        if db.scalar(db._table_exists_sql(), ("meta",)) is None:  # another process may have won the race
+            for statement in ddl_statements(db.dialect):
+                db.execute(statement)
+            db.execute("INSERT INTO meta (name, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         db.execute("COMMIT")
     except BaseException:
         db._rollback()
         raise
 
 
-def ensure_schema(db: Database) -> None:
+def ensure_schema(db: Database) -> Upgrade | None:
     """Create the schema if the database is empty; upgrade it if it is old."""
     version = stored_version(db)
     if version is None:
         create_schema(db)
-        return
+        return None
+    _refuse_newer(version)
+    if version < current_version():
+        return upgrade(db)
+    return None
+
+
+def _refuse_newer(version: int) -> None:
     target = current_version()
     if version > target:
         from campaign_cli.services.errors import StorageError
 
         raise StorageError(
-            f"this database has schema version {version}, newer than this campaign release knows ({target}): upgrade campaign"
+            f"this database has schema version {version}, newer than this campaign release knows ({target}): "
+            "upgrade campaign"
         )
-    if version < target:
-        migrate(db, version)
 
 
-def migrate(db: Database, version: int) -> None:
-    for reached, upgrade in MIGRATIONS:
-        if reached <= version:
-            continue
-        db.execute("BEGIN IMMEDIATE" if db.dialect == "sqlite" else "BEGIN")
-        try:
-            upgrade(db)
-            db.execute("UPDATE meta SET value = ? WHERE name = 'schema_version'", (str(reached),))
+def upgrade(db: Database, *, now: dt.datetime | None = None) -> Upgrade | None:
+    """Bring an old database up to :func:`current_version` in one transaction.
+
+    Returns what was done, or None when there was nothing to do (another
+    process upgraded it first).
+    """
+    from campaign_cli.services.errors import CampaignError, StorageError
+
+    target = current_version()
+    backup: str | None = None
+    version: int | None = None
+    _begin(db)
+    try:
+        version = int(db.scalar("SELECT value FROM meta WHERE name = 'schema_version'"))
+        _refuse_newer(version)
+        if version >= target:
             db.execute("COMMIT")
-        except BaseException:
-            db._rollback()
+            return None
+        if db.dialect == "sqlite" and db.path not in (None, ":memory:"):
+            backup = write_backup_copy(db.path, f"v{version}-backup", now=now)
+        for reached, step in MIGRATIONS:
+            if reached > version:
+                step(db)
+        if db.dialect == "sqlite":
+            problems = db.rows("PRAGMA foreign_key_check")
+            if problems:
+                raise StorageError(f"the upgrade would break references: {problems[:3]}")
+        db.execute("UPDATE meta SET value = ? WHERE name = 'schema_version'", (str(target),))
+        db.execute("COMMIT")
+    except BaseException as exc:
+        db._rollback()
+        if backup is not None:
+            _remove_quietly(backup)
+        if isinstance(exc, CampaignError) or not isinstance(exc, Exception):
             raise
+        raise StorageError(
+            f"upgrading the database from schema {version} to {target} failed ({type(exc).__name__}: {exc}); "
+            "it was left unchanged"
+        ) from exc
+    return Upgrade(version, target, backup)
+
+
+# -- helpers for migrations ---------------------------------------------------
+def add_column(db: Database, table: str, column: str, ddl: str) -> None:
+    """``ALTER TABLE table ADD COLUMN column ddl`` unless it is already there."""
+    if column not in db.columns(table):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
+
+
+def create_table(db: Database, name: str) -> None:
+    """Create a table (and its indexes) as ``tables.py`` defines it now."""
+    for statement in ddl_statements(db.dialect, [name]):
+        db.execute(statement)
+
+
+# -- file copies (SQLite) -----------------------------------------------------
+def timestamp(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now()).strftime("%Y%m%d%H%M%S")
+
+
+def write_backup_copy(path: str, label: str, *, now: dt.datetime | None = None) -> str:
+    """Copy the database file at ``path`` to ``<path>.<label>-<timestamp>``.
+
+    Reads through a second connection with the online backup API: the caller
+    may hold the write lock (it does during an upgrade), and in WAL mode a
+    reader still sees the last committed state, which is what we want kept.
+    """
+    base = f"{path}.{label}-{timestamp(now)}"
+    target = base
+    counter = 1
+    while os.path.exists(target):
+        counter += 1
+        target = f"{base}-{counter}"
+    copy_database(path, target)
+    return target
+
+
+def copy_database(source_path: str, target_path: str) -> None:
+    """A consistent copy of an SQLite database, written atomically, mode 0600."""
+    import sqlite3
+
+    directory = os.path.dirname(os.path.abspath(target_path))
+    temporary = os.path.join(directory, f".{os.path.basename(target_path)}.partial-{os.getpid()}")
+    _remove_quietly(temporary)
+    os.close(os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+    try:
+        source = sqlite3.connect(source_path, timeout=30.0)
+        try:
+            source.execute("PRAGMA busy_timeout = 30000")
+            destination = sqlite3.connect(temporary)
+            try:
+                source.backup(destination)
+                # A standalone file: no -wal beside it, whatever the source used.
+                destination.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                destination.close()
+        finally:
+            source.close()
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target_path)
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+
+
+def _remove_quietly(path: str) -> None:
+    for name in (path, path + "-journal", path + "-wal", path + "-shm"):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
