@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,6 +12,17 @@ import typer
 from campaign_cli.cli.common import done, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
 from campaign_cli.i18n import _
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    ics = "ics"
+    taskwarrior = "taskwarrior"
+
+
+class ImportFormat(str, Enum):
+    json = "json"
+    taskwarrior = "taskwarrior"
 
 
 def register(app: typer.Typer) -> None:
@@ -114,11 +126,20 @@ def export(
             metavar="[FILE]", dir_okay=False, help=_("Write here (atomically); standard output without it.")
         ),
     ] = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help=_("json (the whole campaign), ics (calendar) or taskwarrior."))
+    ] = ExportFormat.json,
+    tasks_as: Annotated[
+        str, typer.Option("--tasks-as", metavar="event|todo", help=_("ics: task due dates as all-day events or to-dos."))
+    ] = "event",
 ) -> None:
-    """Write the whole campaign as one JSON document (see docs/export-format.md)."""
+    """Write the whole campaign as one JSON document (see docs/export-format.md), a calendar or Taskwarrior tasks."""
     from campaign_cli.services.transfer import export_campaign, export_json
 
     service = service_context(ctx)
+    if fmt != ExportFormat.json:
+        export_interchange(service, fmt, file, tasks_as)
+        return
     document = export_campaign(service)
     text = export_json(document)
     if file is None or str(file) == "-":
@@ -142,10 +163,17 @@ def import_(
     name: Annotated[
         Optional[str], typer.Option("--name", help=_("Import under this campaign name instead of the one in the file."))
     ] = None,
+    fmt: Annotated[
+        ImportFormat, typer.Option("--format", "-f", help=_("json (a campaign export) or taskwarrior (task export output)."))
+    ] = ImportFormat.json,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("taskwarrior: check and count, write nothing."))] = False,
 ) -> None:
-    """Read an exported campaign into this database (new ids; all or nothing)."""
+    """Read an exported campaign into this database (new ids; all or nothing), or Taskwarrior tasks into this campaign."""
     from campaign_cli.services.transfer import import_campaign, read_document
 
+    if fmt == ImportFormat.taskwarrior:
+        import_taskwarrior_tasks(service_context(ctx), file, dry_run)
+        return
     document = read_document(file)
     service = service_context(ctx, must_exist=False)
     result = import_campaign(service, document, name=name)
@@ -157,6 +185,38 @@ def import_(
     done(message.format(
         name=result["campaign"]["name"], db=service.db.url, phases=counts["phases"], units=counts["units"],
         members=counts["members"], tasks=counts["tasks"], entries=counts["activities"]))
+
+
+def export_interchange(service, fmt: ExportFormat, file: Optional[Path], tasks_as: str) -> None:
+    """Calendars and Taskwarrior: the office formats' writers over plain service data."""
+    from campaign_cli.cli import office
+    from campaign_cli.services import interchange
+
+    to_stdout = file is None or str(file) == "-"
+    if tasks_as not in ("event", "todo"):
+        raise typer.BadParameter(_("use event or todo"), param_hint="--tasks-as")
+    if fmt == ExportFormat.ics:
+        office.write_ics(interchange.calendar_data(service), sys.stdout.buffer if to_stdout else file, tasks_as=tasks_as)
+    else:
+        office.write_taskwarrior(interchange.taskwarrior_data(service), sys.stdout if to_stdout else file)
+    if not to_stdout:
+        done(_("Wrote {path}").format(path=file))
+
+
+def import_taskwarrior_tasks(service, file: str, dry_run: bool) -> None:
+    from campaign_cli.cli import office
+    from campaign_cli.services import interchange
+
+    items = office.read_taskwarrior(sys.stdin if file == "-" else Path(file))
+    result = interchange.import_taskwarrior(service, items, dry_run=dry_run)
+    if result.problems:
+        typer.echo(_("Error: nothing was imported:"), err=True)
+        for problem in result.problems[:20]:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
+    done(_("Taskwarrior tasks: {created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped{dry}").format(
+        created=len(result.created), updated=len(result.updated), unchanged=len(result.unchanged),
+        skipped=result.skipped, dry=_(" (dry run: nothing written)") if dry_run else ""))
 
 
 # -- backup and restore -------------------------------------------------------
