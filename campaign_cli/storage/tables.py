@@ -27,7 +27,7 @@ from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 #: Bumped by every migration; stored in ``meta`` under ``schema_version``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Meta(SQLModel, table=True):
@@ -159,7 +159,7 @@ class Activity(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("quantity >= 0", name="activity_quantity"),
         CheckConstraint("NOT (member_id IS NOT NULL AND unit_id IS NOT NULL)", name="activity_by"),
-        Index("ix_activity_campaign_date", "campaign_id", "on_date"),
+        Index("ix_activity_campaign_date", "campaign_id", "on_date", "type_id", "quantity"),
         Index("ix_activity_task", "task_id", "on_date", "quantity"),
         Index("ix_activity_member", "member_id"),
     )
