@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import json
 import os
-import time
 from pathlib import Path
 
 import jsonschema
@@ -736,10 +735,10 @@ def test_totals_agree(fresh, campaign_db, entries, tasks, today):
     assert unit_row["tasks_support"] == active
 
 
-# -- performance -------------------------------------------------------------------------------
+# -- scale (timings live in benchmarks/, never in tests) -------------------------------------
 @pytest.mark.slow
 @pytest.mark.sqlite_only
-def test_reports_stay_fast_with_10000_tasks_and_100000_logs(fresh, isolated_environment):
+def test_reports_hold_together_with_10000_tasks_and_100000_logs(fresh, isolated_environment):
     import random
     import sqlite3
 
@@ -795,6 +794,7 @@ def test_reports_stay_fast_with_10000_tasks_and_100000_logs(fresh, isolated_envi
         ],
     )  # fmt: skip
     conn.commit()
+    logged_by_as_of = conn.execute("SELECT COUNT(*) FROM activity WHERE on_date <= '2021-04-15'").fetchone()[0]
     conn.close()
 
     db = Database(str(isolated_environment))
@@ -810,13 +810,12 @@ def test_reports_stay_fast_with_10000_tasks_and_100000_logs(fresh, isolated_envi
         "timeline": lambda: timeline_view(reports.timeline_report(ctx), OutputFormat.json, "en"),
     }
     try:
-        reports.status_report(ctx)  # warm the page cache
-        timings = {}
-        for name, build in cases.items():
-            began = time.process_time()
-            build()
-            timings[name] = time.process_time() - began
+        views = {name: build() for name, build in cases.items()}
+        status = reports.status_report(ctx)
     finally:
         db.close()
-    slow = {name: round(seconds, 3) for name, seconds in timings.items() if seconds >= 1.0}
-    assert not slow, timings
+    assert all(view is not None for view in views.values())
+    assert status["tasks"]["total"] == 10_000
+    assert sum(phase["tasks"]["total"] for phase in status["phases"]) == 10_000
+    assert 0 < logged_by_as_of < 100_000
+    assert sum(row["entries"] for row in status["activity"]) == logged_by_as_of
