@@ -5,10 +5,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from campaign_cli.cli import complete
 from campaign_cli.cli.app import new_typer
 from campaign_cli.cli.common import confirm_removal, done, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
-from campaign_cli.i18n import _
+from campaign_cli.i18n import _, pgettext
 
 app = new_typer(_("The activity log: what was done, on which day, how much, by whom, for which task."))
 
@@ -20,7 +21,8 @@ CLEAR_WORDS = ("none", "-", "")
 TypeOption = Annotated[
     Optional[str],
     typer.Option(
-        "--type", "-t", metavar="TYPE", help=_("Activity type: code (poster) or Vietnamese name (áp phích, ap phich).")
+        "--type", "-t", metavar="TYPE", help=_("Activity type: code (poster) or Vietnamese name (áp phích, ap phich)."),
+            click_type=complete.TYPE
     ),
 ]
 QtyOption = Annotated[
@@ -36,10 +38,12 @@ NoteOption = Annotated[
 
 
 def _what(entry: dict, lang: str) -> str:
-    """``40 tờ áp phích (poster)``"""
+    """``40 tờ áp phích (poster)``; ``2.098 tờ rơi (leaflet)``, not "tờ tờ rơi", when the label starts with the unit."""
     from campaign_cli.formatting import format_number
 
-    return f"{format_number(entry['quantity'], lang)} {entry['unit']} {entry['label']} ({entry['type']})"
+    unit, label = entry["unit"], entry["label"]
+    counted = label if unit and (label == unit or label.startswith(unit + " ")) else f"{unit} {label}".strip()
+    return f"{format_number(entry['quantity'], lang)} {counted} ({entry['type']})"
 
 
 @app.command("add")
@@ -50,11 +54,13 @@ def log_add(
     date: DateOption = None,
     by: Annotated[
         Optional[str],
-        typer.Option("--by", "-b", metavar="MEMBER_OR_UNIT", help=_("Member or unit who did it: id or name.")),
+        typer.Option("--by", "-b", metavar="MEMBER_OR_UNIT", help=_("Member or unit who did it: id or name."),
+            click_type=complete.PARTY),
     ] = None,
     task: Annotated[
         Optional[str],
-        typer.Option("--task", metavar="ID", help=_("Task id it counts toward; gives the type if --type is left out.")),
+        typer.Option("--task", metavar="ID", help=_("Task id it counts toward; gives the type if --type is left out."),
+            click_type=complete.TASK),
     ] = None,
     place: PlaceOption = None,
     note: NoteOption = None,
@@ -101,7 +107,7 @@ def log_view(entries: list[dict], *, truncated: bool = False, limit: int = 0):
         Column("type", _("Type")),
         Column("label", _("Activity"), max_width=30),
         Column("quantity", _("Qty"), "number"),
-        Column("unit", _("Unit")),
+        Column("unit", pgettext("measure", "Unit")),
         Column("by", _("By"), max_width=30),
         Column("task", _("Task"), "id"),
         Column("place", _("Place"), max_width=25),
@@ -126,12 +132,15 @@ def log_list(
         typer.Option("--week", "-w", metavar="WEEK", help=_("Only this week: 2021-W17, a date in it, this, last.")),
     ] = None,
     member: Annotated[
-        Optional[str], typer.Option("--member", "-m", metavar="MEMBER", help=_("Entries by this member."))
+        Optional[str], typer.Option("--member", "-m", metavar="MEMBER", help=_("Entries by this member."),
+            click_type=complete.MEMBER)
     ] = None,
     unit: Annotated[
-        Optional[str], typer.Option("--unit", "-u", metavar="UNIT", help=_("Entries by this unit or by its members."))
+        Optional[str], typer.Option("--unit", "-u", metavar="UNIT", help=_("Entries by this unit or by its members."),
+            click_type=complete.UNIT)
     ] = None,
-    task: Annotated[Optional[str], typer.Option("--task", metavar="ID", help=_("Entries toward this task."))] = None,
+    task: Annotated[Optional[str], typer.Option("--task", metavar="ID", help=_("Entries toward this task."),
+        click_type=complete.TASK)] = None,
     type: TypeOption = None,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=0, metavar="N", help=_("Newest N entries; 0 for all."))
@@ -187,10 +196,12 @@ def log_edit(
     date: DateOption = None,
     by: Annotated[
         Optional[str],
-        typer.Option("--by", "-b", metavar="MEMBER_OR_UNIT", help=_("Member or unit who did it; 'none' to clear.")),
+        typer.Option("--by", "-b", metavar="MEMBER_OR_UNIT", help=_("Member or unit who did it; 'none' to clear."),
+            click_type=complete.PARTY),
     ] = None,
     task: Annotated[
-        Optional[str], typer.Option("--task", metavar="ID", help=_("Task id it counts toward; 'none' to detach."))
+        Optional[str], typer.Option("--task", metavar="ID", help=_("Task id it counts toward; 'none' to detach."),
+            click_type=complete.TASK)
     ] = None,
     place: PlaceOption = None,
     note: NoteOption = None,
@@ -265,8 +276,8 @@ def log_import(
     from campaign_cli.i18n import current_language, ngettext
     from campaign_cli.services.logs import import_log_rows, import_logs
 
+    service = service_context(ctx)  # may switch to the campaign's language
     lang = current_language()
-    service = service_context(ctx)
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         from campaign_cli.cli.office import read_log_rows_xlsx
 
