@@ -1,9 +1,22 @@
-"""Every test gets its own database, English messages and a fixed user and date."""
+"""Every test gets its own database, English messages and a fixed user and date.
+
+The suite runs on SQLite by default. ``--backend postgresql`` (or
+``CAMPAIGN_TEST_DB=postgresql``) runs it against a PostgreSQL server instead:
+``CAMPAIGN_TEST_PG_URL`` names a database on it (created if missing), e.g.
+``postgresql://postgres@/campaign_test?host=/tmp/pg``, and every test gets its
+own schema there (``CAMPAIGN_DB=...?options=-csearch_path%3Dt_...``), dropped
+afterwards. Tests marked ``sqlite_only`` are skipped on PostgreSQL; tests
+marked ``postgresql_only`` need a server and are skipped without one.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -11,12 +24,159 @@ from typer.testing import CliRunner
 from campaign_cli import i18n
 from campaign_cli.cli.app import app
 
+BACKENDS = ("sqlite", "postgresql")
 
+#: The real ~/.pgpass, found before tests point HOME at a temporary folder.
+_REAL_PGPASS = os.environ.get("PGPASSFILE") or os.path.expanduser("~/.pgpass")
+
+#: Placeholder path of the running test -> its PostgreSQL URL (for db_snapshot).
+_PG_TARGETS: dict[str, str] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help="database the tests run on (default: $CAMPAIGN_TEST_DB or sqlite); "
+        "postgresql needs CAMPAIGN_TEST_PG_URL",
+    )
+
+
+def selected_backend(config: pytest.Config) -> str:
+    chosen = config.getoption("--backend") or os.environ.get("CAMPAIGN_TEST_DB") or "sqlite"
+    chosen = "postgresql" if chosen.lower() in ("postgres", "pg", "postgresql") else chosen.lower()
+    if chosen not in BACKENDS:
+        raise pytest.UsageError(f"unknown test backend {chosen!r}: use sqlite or postgresql")
+    return chosen
+
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql_only: needs a PostgreSQL server (CAMPAIGN_TEST_PG_URL)")
+    if selected_backend(config) == "postgresql" and not os.environ.get("CAMPAIGN_TEST_PG_URL"):
+        raise pytest.UsageError(
+            "--backend postgresql needs CAMPAIGN_TEST_PG_URL, e.g. postgresql://postgres@localhost/campaign_test"
+        )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    backend = selected_backend(config)
+    if backend == "postgresql":
+        from campaign_cli.storage.db import redact_url
+
+        return f"campaign backend: postgresql ({redact_url(os.environ['CAMPAIGN_TEST_PG_URL'])})"
+    return "campaign backend: sqlite"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    backend = selected_backend(config)
+    has_server = bool(os.environ.get("CAMPAIGN_TEST_PG_URL"))
+    for item in items:
+        if backend == "postgresql" and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="SQLite-specific; this run is on PostgreSQL"))
+        if item.get_closest_marker("postgresql_only") and not has_server:
+            item.add_marker(pytest.mark.skip(reason="needs a PostgreSQL server: set CAMPAIGN_TEST_PG_URL"))
+
+
+# -- PostgreSQL: one schema per test --------------------------------------------
+def with_query(url: str, **params: str) -> str:
+    """``url`` with query parameters added (values already URL-encoded)."""
+    extra = "&".join(f"{name}={value}" for name, value in params.items())
+    return f"{url}{'&' if '?' in url else '?'}{extra}"
+
+
+class PgServer:
+    """An admin connection to the test database; makes and drops test schemas."""
+
+    def __init__(self, base_url: str):
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        from campaign_cli.storage.db import postgres_conninfo
+
+        self.base_url = base_url
+        self.lock_not_available = psycopg.errors.LockNotAvailable  # tests may hide psycopg later
+        conninfo = postgres_conninfo(base_url)
+        try:
+            self.conn = psycopg.connect(conninfo, autocommit=True)
+        except psycopg.OperationalError as exc:
+            if "does not exist" not in str(exc):
+                raise
+            dbname = conninfo_to_dict(conninfo)["dbname"]
+            with psycopg.connect(make_conninfo(conninfo, dbname="postgres"), autocommit=True) as maintenance:
+                maintenance.execute(f'CREATE DATABASE "{dbname}" TEMPLATE template0 ENCODING UTF8')
+            self.conn = psycopg.connect(conninfo, autocommit=True)
+        self.conn.execute("SET lock_timeout = '10s'")
+
+    def url_for(self, schema: str) -> str:
+        """The CAMPAIGN_DB URL of one test: the base database, searching ``schema``."""
+        url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", self.base_url)
+        return with_query(url, options=f"-csearch_path%3D{schema}", application_name=schema)
+
+    def create_schema(self) -> str:
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        self.conn.execute(f"CREATE SCHEMA {schema}")
+        return schema
+
+    def drop_schema(self, schema: str) -> None:
+        try:
+            self.conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        except self.lock_not_available:
+            # A test left a connection in a transaction: end it, then drop.
+            self.conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", (schema,)
+            )
+            self.conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgresql``: the database this run's tests use."""
+    return selected_backend(request.config)
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest):
+    """The PostgreSQL test database (``postgresql_only`` tests and PostgreSQL runs)."""
+    url = os.environ.get("CAMPAIGN_TEST_PG_URL")
+    if not url:
+        pytest.skip("needs a PostgreSQL server: set CAMPAIGN_TEST_PG_URL")
+    server = PgServer(url)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pg_schema(pg_server: PgServer):
+    """A fresh, empty schema on the test server; yields its CAMPAIGN_DB URL."""
+    schema = pg_server.create_schema()
+    try:
+        yield pg_server.url_for(schema)
+    finally:
+        pg_server.drop_schema(schema)
+
+
+# -- every test --------------------------------------------------------------------
 @pytest.fixture(autouse=True)
-def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test may touch a real user's data or depend on the machine's settings."""
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+    """No test may touch a real user's data or depend on the machine's settings.
+
+    Yields the path of the test's SQLite database. On PostgreSQL runs
+    CAMPAIGN_DB is the test's own schema instead and the path is never
+    created; ``db_snapshot(path)`` and the ``campaign_db`` fixture still work.
+    """
     db_path = tmp_path / "campaign.db"
-    monkeypatch.setenv("CAMPAIGN_DB", str(db_path))
+    postgres_url = None
+    if selected_backend(request.config) == "postgresql":
+        postgres_url = request.getfixturevalue("pg_schema")
+        if os.path.exists(_REAL_PGPASS):
+            monkeypatch.setenv("PGPASSFILE", _REAL_PGPASS)
+    monkeypatch.setenv("CAMPAIGN_DB", postgres_url or str(db_path))
     monkeypatch.setenv("CAMPAIGN_LANG", "en")
     monkeypatch.setenv("CAMPAIGN_USER", "tester")
     monkeypatch.setenv("COLUMNS", "200")
@@ -26,8 +186,13 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     for name in ("CAMPAIGN_TODAY", "CAMPAIGN_NAME", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     i18n.set_language("en")
-    yield db_path
-    i18n.set_language("en")
+    if postgres_url:
+        _PG_TARGETS[str(db_path)] = postgres_url
+    try:
+        yield db_path
+    finally:
+        _PG_TARGETS.pop(str(db_path), None)
+        i18n.set_language("en")
 
 
 class Cli:
@@ -49,7 +214,9 @@ class Cli:
 
     def fails(self, *args: str, code: int = 1, **kwargs):
         result = self(*args, **kwargs)
-        assert result.exit_code == code, f"expected exit {code}, got {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+        assert result.exit_code == code, (
+            f"expected exit {code}, got {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+        )
         assert "Traceback" not in result.stdout + result.stderr
         return result
 
@@ -73,8 +240,49 @@ def fresh(cli: Cli) -> Cli:
     return cli
 
 
+@pytest.fixture
+def campaign_db(isolated_environment: Path):
+    """The test's database (SQLite or PostgreSQL) as a storage ``Database``, for direct queries."""
+    from campaign_cli.storage.db import Database
+
+    db = Database(os.environ["CAMPAIGN_DB"])
+    yield db
+    db.close()
+
+
+def database_url(db_path: Path) -> str:
+    """CAMPAIGN_DB of the test whose placeholder path is ``db_path`` (SQLite: the path itself)."""
+    postgres_url = _PG_TARGETS.get(str(db_path))
+    if postgres_url and not os.path.exists(db_path):
+        return postgres_url
+    return str(db_path)
+
+
+def open_database(db_path: Path):
+    """A storage ``Database`` on the test's database, on either backend; close it after use."""
+    from campaign_cli.storage.db import Database
+
+    return Database(database_url(db_path))
+
+
+def db_rows(db_path: Path, sql: str, params: tuple | list = ()) -> list[tuple]:
+    """Rows of one query (``?`` placeholders) on the test's database, on either backend."""
+    db = open_database(db_path)
+    try:
+        return [tuple(row) for row in db.rows(sql, params)]
+    finally:
+        db.close()
+
+
 def db_snapshot(db_path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, to check that a failed command wrote nothing."""
+    """Every row of every table, to check that a failed command wrote nothing.
+
+    ``db_path`` is an SQLite file, or the test's placeholder path on a
+    PostgreSQL run (then the test's schema is read).
+    """
+    postgres_url = _PG_TARGETS.get(str(db_path))
+    if postgres_url and not os.path.exists(db_path):
+        return _pg_snapshot(postgres_url)
     import sqlite3
 
     conn = sqlite3.connect(db_path)
@@ -83,3 +291,19 @@ def db_snapshot(db_path: Path) -> dict[str, list[tuple]]:
         return {table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in tables}
     finally:
         conn.close()
+
+
+def _pg_snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    import psycopg
+
+    from campaign_cli.storage.db import postgres_conninfo
+
+    with psycopg.connect(postgres_conninfo(url), autocommit=True) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
+        ]
+        return {table: conn.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall() for table in tables}

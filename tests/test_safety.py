@@ -303,7 +303,8 @@ def test_newer_database_is_refused(cli, tmp_path):
     conn.commit()
     conn.close()
     error = one_line_error(cli("--db", old, "phase", "list"))
-    assert f"schema version 99, newer than this campaign release knows ({schema.current_version()}): upgrade campaign" in error
+    known = schema.current_version()
+    assert f"schema version 99, newer than this campaign release knows ({known}): upgrade campaign" in error
 
 
 def test_history_date_columns_are_the_schemas_date_columns():
@@ -1102,8 +1103,6 @@ def test_hostile_text_is_refused_with_one_clear_line(closed, isolated_environmen
     assert db_snapshot(isolated_environment) == before
 
 
-@pytest.mark.xfail(strict=True, reason="clean_user_text lets bidi marks (U+200E, U+200F, U+061C) through; "
-                                       "only embeddings, overrides and isolates are refused")
 def test_bidi_marks_are_refused(closed):
     one_line_error(closed("unit", "add", "abc\u200fdef"))
 

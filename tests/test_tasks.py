@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-import time
 
 import pytest
+from conftest import open_database
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -40,7 +40,7 @@ def service(isolated_environment):
     opened: list[Database] = []
 
     def make(today: dt.date = D(2021, 4, 15)) -> Context:
-        db = Database(str(isolated_environment))
+        db = open_database(isolated_environment)
         opened.append(db)
         return Context(db=db, today=today, actor="tester", command="test")
 
@@ -694,7 +694,7 @@ def test_create_task_checks_status_fields(people, service):
 def _many_tasks(ctx: Context, count: int, logs_per_task: int = 3) -> None:
     phase_id = ctx.db.scalar("SELECT id FROM phase WHERE campaign_id = ? AND number = 1", (ctx.campaign_id,))
     type_id = ctx.db.scalar("SELECT id FROM activity_type WHERE code = 'poster'")
-    conn = ctx.db.conn
+    conn = ctx.db
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO task (campaign_id, phase_id, title, title_folded, type_id, due, target, unit_of_measure, themes, "
@@ -736,16 +736,12 @@ def test_list_is_one_query(people, service):
 
 
 @pytest.mark.slow
-def test_list_stays_fast_at_ten_thousand_tasks(people, service):
+def test_list_pages_and_filters_ten_thousand_tasks(people, service):
+    """Scale, not speed: timings live in benchmarks/ (task list: 25 of 10,000)."""
     ctx = service()
     _many_tasks(ctx, 10_000)
-    started = time.perf_counter()
     page = tasks.list_tasks(ctx, limit=25, sort="due")
-    elapsed = time.perf_counter() - started
     assert page.total == 10_000 and len(page) == 25
-    assert elapsed < 1.0, f"a page of 25 of 10,000 tasks took {elapsed:.2f} s"
-    started = time.perf_counter()
+    assert [row["due"] for row in page] == sorted(row["due"] for row in page)
     everything = tasks.list_tasks(ctx, overdue=True)
-    elapsed = time.perf_counter() - started
     assert len(everything) == 6667  # not done, due before 15/4 (every due date is)
-    assert elapsed < 5.0, f"listing 6,667 overdue tasks took {elapsed:.2f} s"

@@ -51,7 +51,7 @@ class AppState:
                 campaign_selector=self.campaign,
             )
             if must_exist:
-                prepare_existing(self._context, explicit_language=bool(self.lang or i18n.language_from_environment()))
+                prepare_existing(self._context, explicit_language=bool(self.lang or i18n.explicit_language()))
         return self._context
 
     def output_language(self) -> str:
@@ -72,7 +72,13 @@ def prepare_existing(ctx, *, explicit_language: bool = True) -> None:
     if version is None:
         find_campaign(ctx.db)  # raises the "run campaign init" error
     if version is not None and version != schema.current_version():
-        schema.ensure_schema(ctx.db)
+        upgrade = schema.ensure_schema(ctx.db)
+        if upgrade is not None:
+            message = _("Upgraded the database from schema {old} to {new}.").format(
+                old=upgrade.from_version, new=upgrade.to_version)
+            if upgrade.backup:
+                message += " " + _("The old database is kept at {path}").format(path=upgrade.backup)
+            typer.echo(message, err=True)
     if not explicit_language:
         campaign_lang = ctx.campaign.get("lang")
         if campaign_lang:

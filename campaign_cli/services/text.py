@@ -16,6 +16,8 @@ Conventions (see DOMAIN.md, "Vietnamese conventions the tool honours"):
 import re
 import unicodedata
 
+from campaign_cli.i18n import _
+
 __all__ = [
     "clean_user_text",
     "collation_key",
@@ -212,7 +214,7 @@ def name_sort_key(full_name: str) -> tuple:
 # text display differently from what it is (e.g. in a terminal table).
 # Pattern strings, not compiled: re compiles and caches them on first use,
 # which keeps importing this module cheap.
-_BIDI = "\u202a-\u202e\u2066-\u2069"
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _BAD_SINGLE = f"[\x00-\x1f\x7f-\x9f{_BIDI}]"
 _BAD_MULTI = f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]"
 
@@ -238,15 +240,16 @@ def clean_user_text(text: str, *, field: str, max_len: int = 500,
     if bad:
         code = f"U+{ord(bad.group()):04X}"
         if unicodedata.category(bad.group()) == "Cc":
-            raise ValueError(f"the {field} contains the control character {code}; remove it")
-        raise ValueError(f"the {field} contains the bidirectional-control character {code}, "
-                         "which can disguise text; remove it")
+            raise ValueError(_("the {field} contains the control character {code}; remove it").format(
+                field=_(field), code=code))
+        raise ValueError(_("the {field} contains the bidirectional-control character {code}, "
+                           "which can disguise text; remove it").format(field=_(field), code=code))
     if multiline:
         lines = "\n".join(" ".join(line.split()) for line in text.split("\n"))
         text = re.sub(r"\n{3,}", "\n\n", lines).strip("\n")
     else:
         text = " ".join(text.split())
     if len(text) > max_len:
-        raise ValueError(f"the {field} is too long ({len(text)} characters); "
-                         f"shorten it to at most {max_len}")
+        raise ValueError(_("the {field} is too long ({length} characters); shorten it to at most {max_len}").format(
+            field=_(field), length=len(text), max_len=max_len))
     return text

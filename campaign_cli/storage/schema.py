@@ -201,7 +201,8 @@ def upgrade(db: Database, *, now: dt.datetime | None = None) -> Upgrade | None:
         if isinstance(exc, CampaignError) or not isinstance(exc, Exception):
             raise
         raise StorageError(
-            f"upgrading the database from schema {version} to {target} failed ({type(exc).__name__}: {exc}); "
+            f"upgrading the database from schema {version} to {target} failed "
+            f"({type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}); "
             "it was left unchanged"
         ) from exc
     return Upgrade(version, target, backup)
