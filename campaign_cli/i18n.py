@@ -1,10 +1,14 @@
 """Message translation through gettext catalogs shipped in ``campaign_cli/locale``.
 
-Message ids are English. The language is chosen once per process, before the
-command tree is built, so that ``--help`` texts are translated too:
-``--lang``, else ``CAMPAIGN_LANG``, else the locale (``LANG=vi_VN.UTF-8``),
-else English. The campaign's own setting applies when none of those is given
-(see :func:`set_language` callers in the CLI).
+Message ids are English; the Vietnamese catalog is ``locale/vi/LC_MESSAGES/
+campaign.po``, compiled to the ``.mo`` next to it by ``scripts/i18n.py compile``.
+
+Which language: ``--lang``, else ``CAMPAIGN_LANG``, else the campaign's own
+setting (``lang``, chosen at ``init``), else the locale (``LANG=vi_VN.UTF-8``),
+else English. The language is first chosen before the command tree is built
+(from the arguments and the environment: no database yet), so that ``--help``
+is translated; once a command opens the database, the campaign's setting
+replaces a language that came only from the locale (``cli/state.py``).
 """
 
 from __future__ import annotations
@@ -41,15 +45,22 @@ def normalise_language(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def language_from_environment(environ=os.environ) -> str | None:
-    explicit = normalise_language(environ.get("CAMPAIGN_LANG"))
-    if explicit:
-        return explicit
+def explicit_language(environ=os.environ) -> str | None:
+    """``CAMPAIGN_LANG``: chosen on purpose, so it beats the campaign's own setting."""
+    return normalise_language(environ.get("CAMPAIGN_LANG"))
+
+
+def locale_language(environ=os.environ) -> str | None:
+    """The language of the user's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), if vi or en."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name)
         if value:
             return normalise_language(value)
     return None
+
+
+def language_from_environment(environ=os.environ) -> str | None:
+    return explicit_language(environ) or locale_language(environ)
 
 
 def gettext(message: str) -> str:
@@ -58,6 +69,21 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in a context, for an English word that needs two translations (a role "Member")."""
+    return _translation.pgettext(context, message)
+
+
+def NP_(context: str, message: str) -> str:
+    """Marks ``message`` in ``context`` for extraction, translated later with ``pgettext(context, variable)``."""
+    return message
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction that is translated later with ``_(variable)``."""
+    return message
 
 
 _ = gettext

@@ -1114,11 +1114,11 @@ def test_multiline_note_keeps_its_lines(closed):
     assert closed.json("log", "list")[0]["note"] == "dòng một\ndòng hai"
 
 
-def test_hostile_campaign_name(cli):
+def test_hostile_campaign_name(cli, tmp_path):
     cli("init", "[red]Bầu cử[/red]", "--election-day", "23/5/2021", ok=True)
     assert cli.json("info")["campaign"] == "[red]Bầu cử[/red]"
     assert "[red]Bầu cử[/red]" in cli("info", ok=True).stdout
-    error = one_line_error(cli("--db", "other.db", "init", "a\x1bb", "--election-day", "1/1/2022"))
+    error = one_line_error(cli("--db", tmp_path / "other.db", "init", "a\x1bb", "--election-day", "1/1/2022"))
     assert "control character" in error
 
 

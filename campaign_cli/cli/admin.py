@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
 def init(
     ctx: typer.Context,
     name: Annotated[Optional[str], typer.Argument(help=_("Name of the new campaign."))] = None,
-    election_day: Annotated[Optional[str], typer.Option("--election-day", help=_("Election day, e.g. 15/3/2026."))] = None,
+    election_day: Annotated[Optional[str], typer.Option("--election-day", metavar="DATE", help=_("Election day, e.g. 15/3/2026."))] = None,
     locality: Annotated[str, typer.Option("--locality", help=_("Locality, e.g. \"Huyện Gia Viễn\"."))] = "",
     level: Annotated[str, typer.Option("--level", help=_("province, district or commune."))] = "district",
     phases: Annotated[str, typer.Option("--phases", help=_("standard: three phases around election day; none: add your own."))] = "standard",
@@ -63,12 +63,35 @@ def info(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Out
     from campaign_cli.services.campaigns import database_info
 
     service = service_context(ctx)
-    show(info_view(database_info(service)), fmt, output)
+    show(info_view(database_info(service), human=fmt in (OutputFormat.table, OutputFormat.md)), fmt, output)
 
 
-def info_view(data):
+def info_label(key: str) -> str:
+    """What an ``info`` row is, for people (CSV and JSON keep the key)."""
+    labels = {
+        "database": _("Database"),
+        "engine": _("Database engine"),
+        "schema_version": _("Schema version"),
+        "campaign": _("Campaign"),
+        "campaign_id": _("Campaign id"),
+        "election_day": _("Election day"),
+        "campaigns": _("Campaigns in the database"),
+        "phase": _("Phases"),
+        "unit": _("Units"),
+        "member": _("Members"),
+        "task": _("Tasks"),
+        "activity": _("Log entries"),
+        "activity_type": _("Activity types"),
+        "changeset": _("Recorded changes"),
+    }
+    return labels.get(key, key)
+
+
+def info_view(data, human: bool = False):
     from campaign_cli.cli.render import Column, Section, View
 
     rows = [{"key": key, "value": value} for key, value in data.items() if not isinstance(value, dict)]
     rows += [{"key": key, "value": value} for key, value in data["counts"].items()]
+    if human:
+        rows = [{**row, "key": info_label(row["key"])} for row in rows]
     return View(data=data, sections=[Section("info", "", [Column("key", _("What")), Column("value", _("Value"))], rows)])

@@ -14,12 +14,20 @@ import typer
 from typer.core import TyperGroup
 
 from campaign_cli import __version__, i18n
+from campaign_cli.cli import click_i18n
 from campaign_cli.cli.state import AppState, get_state
 from campaign_cli.i18n import _
 
 
 class CampaignGroup(TyperGroup):
     """Turns domain errors into one line on stderr and exit 1, anywhere below."""
+
+    def main(self, *args, **kwargs):
+        if os.environ.get("_CAMPAIGN_COMPLETE"):
+            from campaign_cli.cli.complete import register_shells
+
+            register_shells()  # after typer registered its own, so ours win
+        return super().main(*args, **kwargs)
 
     def parse_args(self, ctx, args):
         ctx.meta["campaign.argv"] = list(args)
@@ -90,11 +98,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CAMPAIGN_DB", help=_("SQLite file or database URL (default: campaign.db in the user's app folder)."), show_envvar=True)] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", envvar="CAMPAIGN_TODAY", help=_("The date treated as today, e.g. 15/4/2021."), show_envvar=True)] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", envvar="CAMPAIGN_LANG", help=_("Language of messages and labels: vi or en."), show_envvar=True)] = None,
-    campaign: Annotated[Optional[str], typer.Option("--campaign", envvar="CAMPAIGN_NAME", help=_("Which campaign, when the database holds several (default: the newest)."), show_envvar=True)] = None,
-    user: Annotated[Optional[str], typer.Option("--user", envvar="CAMPAIGN_USER", help=_("Your name as recorded in the history (default: the OS user)."), show_envvar=True)] = None,
+    db: Annotated[Optional[str], typer.Option("--db", metavar="PATH_OR_URL", envvar="CAMPAIGN_DB", help=_("SQLite file or database URL (default: campaign.db in the user's app folder)."), show_envvar=True)] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", envvar="CAMPAIGN_TODAY", help=_("The date treated as today, e.g. 15/4/2021."), show_envvar=True)] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="vi|en", envvar="CAMPAIGN_LANG", help=_("Language of messages and labels: vi or en."), show_envvar=True)] = None,
+    campaign: Annotated[Optional[str], typer.Option("--campaign", metavar="NAME", envvar="CAMPAIGN_NAME", help=_("Which campaign, when the database holds several (default: the newest)."), show_envvar=True)] = None,
+    user: Annotated[Optional[str], typer.Option("--user", metavar="NAME", envvar="CAMPAIGN_USER", help=_("Your name as recorded in the history (default: the OS user)."), show_envvar=True)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))] = False,
 ) -> None:
     if lang is not None:
@@ -126,3 +134,6 @@ def _register() -> None:
 
 
 _register()
+# --help, usage errors and the commands' docstrings in the chosen language (cli/click_i18n.py)
+click_i18n.install()
+click_i18n.translate_command_help(app)

@@ -18,7 +18,7 @@ import typer
 
 from campaign_cli.cli.common import done, parse_day, service_context
 from campaign_cli.cli.options import OutputFormat, OutputOption
-from campaign_cli.i18n import _
+from campaign_cli.i18n import _, pgettext
 
 
 class ReportFormat(StrEnum):
@@ -195,7 +195,7 @@ def document_view(data: dict):
     activity = Section(
         "activity", _("Activity to date"),
         [Column("type", _("Type")), Column("label", _("Activity")), Column("quantity", _("Quantity"), "number"),
-         Column("unit", _("Unit")), Column("entries", _("Entries"), "int")],
+         Column("unit", pgettext("measure", "Unit")), Column("entries", _("Entries"), "int")],
         data["activity"], empty=_("Nothing logged yet."),
     )
     phases = Section(

@@ -11,7 +11,7 @@ from campaign_cli.cli.app import new_typer
 from campaign_cli.cli.common import confirm_removal, done, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, Role, YesOption
 from campaign_cli.cli.unit import removal_effects
-from campaign_cli.i18n import _, ngettext
+from campaign_cli.i18n import _, ngettext, pgettext
 
 app = new_typer(_("Members of the subcommittee: chair, vice-chairs, secretary and members."))
 
@@ -33,7 +33,7 @@ def role_label(code: str) -> str:
         "chair": _("Chair"),
         "vice-chair": _("Vice-chair"),
         "secretary": _("Secretary"),
-        "member": _("Member"),
+        "member": pgettext("role", "Member"),
         "lead": _("Lead"),
         "support": _("Support"),
     }
@@ -41,7 +41,14 @@ def role_label(code: str) -> str:
 
 
 def _readable(rows, human: bool):
-    return [{**row, "role": role_label(row["role"])} for row in rows] if human else rows
+    if not human:
+        return rows
+    from campaign_cli.cli.task import status_label
+
+    return [
+        {**row, "role": role_label(row["role"]), **({"status": status_label(row["status"])} if "status" in row else {})}
+        for row in rows
+    ]
 
 
 def member_view(rows, human: bool):

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from campaign_cli.cli import complete
 from campaign_cli.cli.app import new_typer
 from campaign_cli.cli.common import confirm_removal, done, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
@@ -55,8 +56,8 @@ def phase_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, outpu
 def phase_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help=_("Name, e.g. \"Đợt 4: Tổng kết\"."))],
-    start: Annotated[str, typer.Option("--start", help=_("First day, e.g. 24/5/2021."))],
-    end: Annotated[Optional[str], typer.Option("--end", help=_("Last day (inclusive); leave out for an open end."))] = None,
+    start: Annotated[str, typer.Option("--start", metavar="DATE", help=_("First day, e.g. 24/5/2021."))],
+    end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help=_("Last day (inclusive); leave out for an open end."))] = None,
     number: Annotated[Optional[int], typer.Option("--number", help=_("Phase number (default: the next one)."), min=1)] = None,
 ) -> None:
     """Add a phase."""
@@ -70,10 +71,10 @@ def phase_add(
 @app.command("edit")
 def phase_edit(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help=_("Phase number."))],
+    number: Annotated[str, typer.Argument(help=_("Phase number."), click_type=complete.PHASE)],
     name: Annotated[Optional[str], typer.Option("--name", help=_("New name."))] = None,
-    start: Annotated[Optional[str], typer.Option("--start", help=_("New first day."))] = None,
-    end: Annotated[Optional[str], typer.Option("--end", help=_("New last day; 'none' for an open end."))] = None,
+    start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help=_("New first day."))] = None,
+    end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help=_("New last day; 'none' for an open end."))] = None,
 ) -> None:
     """Rename a phase or move its dates."""
     from campaign_cli.services.phases import _UNSET, edit_phase
@@ -92,7 +93,7 @@ def phase_edit(
 @app.command("remove")
 def phase_remove(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help=_("Phase number."))],
+    number: Annotated[str, typer.Argument(help=_("Phase number."), click_type=complete.PHASE)],
     yes: YesOption = False,
 ) -> None:
     """Remove a phase that holds no tasks."""

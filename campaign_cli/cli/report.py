@@ -28,7 +28,7 @@ from campaign_cli.cli import documents as doc
 from campaign_cli.cli.app import new_typer
 from campaign_cli.cli.common import service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption
-from campaign_cli.i18n import _, ngettext
+from campaign_cli.i18n import _, ngettext, pgettext
 
 #: Exit code of ``--fail-on-overdue`` when something is overdue.
 EXIT_OVERDUE = 3
@@ -552,7 +552,7 @@ def status_view(report: dict[str, Any], fmt: OutputFormat, lang: str):
             *([Column("type", _("Type"))] if fmt == OutputFormat.csv else []),
             Column("label", _("Activity")),
             Column("quantity", _("Quantity"), "number"),
-            Column("unit", _("Unit")),
+            Column("unit", pgettext("measure", "Unit")),
             Column("by", _("By")),
             Column("task", _("Task"), "id"),
             Column("note", _("Note")),
@@ -667,7 +667,7 @@ def _activity_columns(fmt: OutputFormat):
         *columns,
         Column("label", _("Activity")),
         Column("quantity", _("Quantity"), "number"),
-        Column("unit", _("Unit")),
+        Column("unit", pgettext("measure", "Unit")),
         Column("entries", _("Entries"), "int"),
     ]
 
@@ -909,7 +909,7 @@ def phase_view(report: dict[str, Any], fmt: OutputFormat, lang: str, *, width: i
                     [
                         Column("logged", _("Logged"), "number"),
                         Column("target", _("Target"), "number"),
-                        Column("unit", _("Unit")),
+                        Column("unit", pgettext("measure", "Unit")),
                     ]
                     if csv
                     else [Column("logged_of_target", _("Logged / target"))]
@@ -938,7 +938,7 @@ def phase_view(report: dict[str, Any], fmt: OutputFormat, lang: str, *, width: i
                 [
                     *([Column("phase", _("Phase"), "int"), Column("type", _("Type"))] if csv else []),
                     Column("label", _("Activity"), max_width=22 if compact else None),
-                    Column("unit", _("Unit")),
+                    Column("unit", pgettext("measure", "Unit")),
                     Column("target", _("Target"), "number"),
                     Column("logged", _("On tasks"), "number"),
                     Column("progress", _("Done"), "percent"),

@@ -11,7 +11,7 @@ from campaign_cli.cli import complete
 from campaign_cli.cli.app import new_typer
 from campaign_cli.cli.common import confirm_removal, done, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, Status, YesOption
-from campaign_cli.i18n import _, ngettext
+from campaign_cli.i18n import _, ngettext, pgettext
 
 app = new_typer(_("Tasks of the plan: who leads and supports them, when they are due, how far they got."))
 
@@ -45,6 +45,39 @@ def status_label(code: str) -> str:
         "cancelled": _("cancelled"),
     }
     return labels.get(code, code)
+
+
+def previous_status(code: str) -> str:
+    """The status a task had, in a confirmation: the code in English (what --status takes), words in Vietnamese."""
+    words = {
+        "todo": pgettext("status", "todo"),
+        "doing": pgettext("status", "doing"),
+        "done": pgettext("status", "done"),
+        "blocked": pgettext("status", "blocked"),
+        "cancelled": pgettext("status", "cancelled"),
+    }
+    return words.get(code, code)
+
+
+def field_label(name: str) -> str:
+    """A task field named in "Updated task 3 (due, lead)", in the user's language."""
+    labels = {
+        "title": _("title"),
+        "phase": _("phase"),
+        "type": _("type"),
+        "lead": _("lead"),
+        "support": _("support"),
+        "due": _("due date"),
+        "target": _("target"),
+        "unit_of_measure": _("unit of measure"),
+        "themes": _("themes"),
+    }
+    return labels.get(name, name)
+
+
+def kind_label(kind: str) -> str:
+    """member or unit, for people to read."""
+    return {"member": _("member"), "unit": _("unit")}.get(kind, kind)
 
 
 def _human(fmt: OutputFormat) -> bool:
@@ -104,7 +137,7 @@ def task_show_view(task, *, human: bool, lang: str):
         status += f" ({task['reason']})"
     fields = [
         (_("ID"), task["id"]),
-        (_("Title"), task["title"]),
+        (pgettext("task", "Title"), task["title"]),
         (_("Phase"), f"{task['phase']}: {task['phase_name']}"),
         (_("Type"), f"{task['type']} ({task['type_label']})" if task["type"] else ""),
         (_("Due"), format_date(task["due"])),
@@ -119,7 +152,11 @@ def task_show_view(task, *, human: bool, lang: str):
     details = [{"field": field, "value": value} for field, value in fields]
     parties = ([("lead", task["lead"])] if task["lead"] else []) + [("support", party) for party in task["support"]]
     assignments = [
-        {"role": _("Lead") if role == "lead" and human else _("Support") if human else role, **party}
+        {
+            "role": _("Lead") if role == "lead" and human else _("Support") if human else role,
+            **party,
+            **({"kind": kind_label(party["kind"])} if human else {}),
+        }
         for role, party in parties
     ]
     logs = [{**log, "by": _party_name(log["by"])} for log in task["logs"]]
@@ -381,7 +418,7 @@ def task_edit(
     if task["changed"]:
         done(
             _("Updated task {id} ({fields}): {title}").format(
-                id=task["id"], fields=", ".join(task["changed"]), title=task["title"]
+                id=task["id"], fields=", ".join(field_label(name) for name in task["changed"]), title=task["title"]
             )
         )
     else:
@@ -396,7 +433,7 @@ def task_start(ctx: typer.Context, ref: TaskArgument) -> None:
     task = set_status(service_context(ctx), ref, "doing")
     done(
         _("Started task {id} (was {previous}): {title}").format(
-            id=task["id"], previous=task["previous"], title=task["title"]
+            id=task["id"], previous=previous_status(task["previous"]), title=task["title"]
         )
     )
 
@@ -429,7 +466,7 @@ def task_reopen(ctx: typer.Context, ref: TaskArgument) -> None:
     task = set_status(service_context(ctx), ref, "todo")
     done(
         _("Reopened task {id} (was {previous}): {title}").format(
-            id=task["id"], previous=task["previous"], title=task["title"]
+            id=task["id"], previous=previous_status(task["previous"]), title=task["title"]
         )
     )
 

@@ -8,7 +8,7 @@ from campaign_cli.cli import complete
 from campaign_cli.cli.app import new_typer
 from campaign_cli.cli.common import confirm_removal, done, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
-from campaign_cli.i18n import _
+from campaign_cli.i18n import _, pgettext
 
 app = new_typer(_("Activity types: what log entries count (posters, broadcasts, ...) and in which unit."))
 
@@ -23,7 +23,7 @@ def type_view(rows):
         Column("code", _("Code")),
         Column("label_vi", _("Label")),
         Column("label_en", _("English")),
-        Column("unit", _("Unit")),
+        Column("unit", pgettext("measure", "Unit")),
         Column("entries", _("Entries"), "int"),
     ]
     return View(data=rows, sections=[Section("types", "", columns, rows, empty=_("No activity types."))])

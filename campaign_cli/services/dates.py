@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
+from campaign_cli.i18n import N_, _
 from campaign_cli.services.errors import Invalid
 
 __all__ = [
@@ -58,11 +59,11 @@ _OFFSET = re.compile(r"([+-])(\d+)([dwmy])", re.ASCII)
 _ISO_WEEK = re.compile(r"(\d{4})-?w(\d{1,2})", re.ASCII)
 _STORED = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
-_DATE_HINT = (
+_DATE_HINT = N_(
     "write it day first like 23/5/2021, as ISO 2021-05-23, "
     "as today, tomorrow, yesterday, or as an offset such as +3d, -1w, +2m"
 )
-_WEEK_HINT = (
+_WEEK_HINT = N_(
     "write an ISO week like 2021-W17, a date in the week like 23/5/2021, "
     "or this, last or next"
 )
@@ -91,8 +92,8 @@ _WEEK_WORDS = {
 }
 
 _MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+    N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
 )  # fmt: skip
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS_VI = (
@@ -112,7 +113,7 @@ def parse_date(text: str, today: date) -> date:
     """
     result = _parse_date_or_none(text, today)
     if result is None:
-        raise DateError(_unrecognised(text, "date", _DATE_HINT))
+        raise DateError(_unrecognised(text, _("{text} is not a date; {hint}"), _DATE_HINT))
     return result
 
 
@@ -125,21 +126,23 @@ def parse_week(text: str, today: date) -> tuple[date, date]:
     """
     stripped = text.strip()
     if not stripped:
-        raise DateError(f"no week given; {_WEEK_HINT}")
+        raise DateError(_("no week given; {hint}").format(hint=_(_WEEK_HINT)))
     match = _ISO_WEEK.fullmatch(stripped.lower())
     if match:
         year, week = int(match[1]), int(match[2])
         if year < 1:
-            reason = "year 0 does not exist"
+            reason = _("year 0 does not exist")
         elif week < 1:
-            reason = "week 0 does not exist"
+            reason = _("week 0 does not exist")
         elif week > (weeks := _iso_weeks_in_year(year)):
-            reason = f"{year} has {weeks} ISO weeks"
+            reason = _("{year} has {weeks} ISO weeks").format(year=year, weeks=weeks)
         else:
             reason = ""
         if reason:
             raise DateError(
-                f"{_quote(stripped)} is not a valid week: {reason}; write e.g. 2021-W17"
+                _("{text} is not a valid week: {reason}; write e.g. 2021-W17").format(
+                    text=_quote(stripped), reason=reason
+                )
             )
         monday = date.fromisocalendar(year, week, 1)
         return _week_of(monday, stripped)
@@ -150,7 +153,7 @@ def parse_week(text: str, today: date) -> tuple[date, date]:
 
     day = _parse_date_or_none(text, today)
     if day is None:
-        raise DateError(_unrecognised(text, "week", _WEEK_HINT))
+        raise DateError(_unrecognised(text, _("{text} is not a week; {hint}"), _WEEK_HINT))
     return _week_of(day, stripped)
 
 
@@ -199,7 +202,7 @@ def coerce_date(value: object) -> date | None:
                 return datetime.fromisoformat(text).date()
         except ValueError:
             pass
-    raise DateError(f"stored date {_quote(value)} is not an ISO date YYYY-MM-DD")
+    raise DateError(_("stored date {value} is not an ISO date YYYY-MM-DD").format(value=_quote(value)))
 
 
 # --------------------------------------------------------------------------
@@ -260,7 +263,7 @@ def _parse_date_or_none(text: str, today: date) -> date | None:
     """
     stripped = text.strip()
     if not stripped:
-        raise DateError(f"no date given; {_DATE_HINT}")
+        raise DateError(_("no date given; {hint}").format(hint=_(_DATE_HINT)))
 
     match = _YMD.fullmatch(stripped)
     if match:
@@ -277,13 +280,14 @@ def _parse_date_or_none(text: str, today: date) -> date | None:
         if len(year) != 4:
             example = f"{day}{sep}{month}{sep}{_four_digit_example(year)}"
             reason = (
-                "a two-digit year is ambiguous"
+                _("a two-digit year is ambiguous")
                 if len(year) == 2
-                else f"the year {year} does not have four digits"
+                else _("the year {year} does not have four digits").format(year=year)
             )
             raise DateError(
-                f"{_quote(stripped)} is not a valid date: {reason}; "
-                f"write the year in full, e.g. {example}"
+                _("{text} is not a valid date: {reason}; write the year in full, e.g. {example}").format(
+                    text=_quote(stripped), reason=reason, example=example
+                )
             )
         return _make_date(
             stripped, int(year), int(month), int(day), dmy=(day, sep, month, year)
@@ -316,36 +320,40 @@ def _make_date(
     """
 
     def invalid(reason: str) -> DateError:
-        return DateError(f"{_quote(text)} is not a valid date: {reason}")
+        return DateError(_("{text} is not a valid date: {reason}").format(text=_quote(text), reason=reason))
 
     if year < 1:
-        raise invalid("year 0 does not exist; write e.g. 23/5/2021")
+        raise invalid(_("year 0 does not exist; write e.g. 23/5/2021"))
     if not 1 <= month <= 12:
         swapped = 1 <= day <= 12
         if dmy is None:
             example = (
                 f"{year:04d}{iso}{day:02d}{iso}{month:02d}" if swapped else "2021-05-23"
             )
-            hint = f"ISO dates are year-month-day, e.g. {example}"
+            hint = _("ISO dates are year-month-day, e.g. {example}").format(example=example)
         elif swapped:
             raw_day, sep, raw_month, raw_year = dmy
             example = sep.join(p for p in (raw_month, raw_day, raw_year) if p)
-            hint = f"write dates day first, e.g. {example}"
+            hint = _("write dates day first, e.g. {example}").format(example=example)
         else:
-            hint = "write dates day/month/year, e.g. 23/5/2021"
-        raise invalid(f"month {month} does not exist; {hint}")
+            hint = _("write dates day/month/year, e.g. 23/5/2021")
+        raise invalid(_("month {month} does not exist; {hint}").format(month=month, hint=hint))
     if not 1 <= day <= 31:
-        raise invalid(f"day {day} does not exist; write e.g. 23/5/2021")
+        raise invalid(_("day {day} does not exist; write e.g. 23/5/2021").format(day=day))
     last = _days_in_month(year, month)
     if day > last:
-        name = _MONTHS_EN[month - 1]
+        name = _(_MONTHS_EN[month - 1])
         if month != 2:
-            raise invalid(f"there is no {day} {name}; {name} has {last} days")
+            raise invalid(
+                _("there is no {day} {month}; {month} has {last} days").format(day=day, month=name, last=last)
+            )
         if day == 29:
             raise invalid(
-                f"there is no 29 February in {year}, which is not a leap year"
+                _("there is no 29 February in {year}, which is not a leap year").format(year=year)
             )
-        raise invalid(f"there is no {day} February; February has {last} days in {year}")
+        raise invalid(
+            _("there is no {day} February; February has {last} days in {year}").format(day=day, last=last, year=year)
+        )
     return date(year, month, day)
 
 
@@ -382,12 +390,12 @@ def _week_of(day: date, text: str) -> tuple[date, date]:
 
 def _out_of_range(text: str) -> DateError:
     return DateError(
-        f"{_quote(text.strip())} is out of range: dates run from year 1 to 9999"
+        _("{text} is out of range: dates run from year 1 to 9999").format(text=_quote(text.strip()))
     )
 
 
-def _unrecognised(text: str, what: str, hint: str) -> str:
-    return f"{_quote(text.strip())} is not a {what}; {hint}"
+def _unrecognised(text: str, message: str, hint: str) -> str:
+    return message.format(text=_quote(text.strip()), hint=_(hint))
 
 
 def _days_in_month(year: int, month: int) -> int:

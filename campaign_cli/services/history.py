@@ -35,7 +35,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from campaign_cli.i18n import _
+from campaign_cli.i18n import N_, NP_, _, pgettext
 from campaign_cli.services.context import Context
 from campaign_cli.services.errors import CampaignError, Conflict, Invalid, NotFound
 from campaign_cli.storage.db import Transaction
@@ -45,16 +45,29 @@ DATE_COLUMNS = frozenset({"election_day", "start_date", "end_date", "due", "comp
 
 #: How tables are named in summaries (singular, plural).
 TABLE_NAMES = {
-    "campaign": ("campaign", "campaigns"),
-    "phase": ("phase", "phases"),
-    "unit": ("unit", "units"),
-    "member": ("member", "members"),
-    "activity_type": ("activity type", "activity types"),
-    "task": ("task", "tasks"),
-    "assignment": ("assignment", "assignments"),
-    "activity": ("log entry", "log entries"),
+    "campaign": (N_("campaign"), N_("campaigns")),
+    "phase": (N_("phase"), N_("phases")),
+    "unit": (N_("unit"), N_("units")),
+    "member": (N_("member"), N_("members")),
+    "activity_type": (N_("activity type"), N_("activity types")),
+    "task": (N_("task"), N_("tasks")),
+    "assignment": (N_("assignment"), N_("assignments")),
+    "activity": (N_("log entry"), N_("log entries")),
 }
-ACTION_WORDS = {"insert": "added", "update": "updated", "delete": "removed"}
+ACTION_WORDS = {"insert": N_("added"), "update": N_("updated"), "delete": N_("removed")}
+#: Columns named in "task 12 updated: status todo→done": as stored in English, in words in Vietnamese
+#: (``pgettext("field", column)``); listed here for the message catalog.
+FIELD_WORDS = (
+    NP_("field", "name"), NP_("field", "locality"), NP_("field", "level"), NP_("field", "election_day"),
+    NP_("field", "lang"), NP_("field", "issuing_body"), NP_("field", "signer"), NP_("field", "place"),
+    NP_("field", "number"), NP_("field", "start_date"), NP_("field", "end_date"), NP_("field", "short"),
+    NP_("field", "role"), NP_("field", "title"), NP_("field", "unit_id"), NP_("field", "phone"),
+    NP_("field", "email"), NP_("field", "code"), NP_("field", "label_vi"), NP_("field", "label_en"),
+    NP_("field", "unit"), NP_("field", "phase_id"), NP_("field", "type_id"), NP_("field", "due"),
+    NP_("field", "target"), NP_("field", "unit_of_measure"), NP_("field", "themes"), NP_("field", "status"),
+    NP_("field", "reason"), NP_("field", "completed_on"), NP_("field", "on_date"), NP_("field", "quantity"),
+    NP_("field", "task_id"), NP_("field", "member_id"), NP_("field", "note"),
+)  # fmt: skip
 
 DEFAULT_LIMIT = 50
 _SUMMARY_PARTS = 4
@@ -238,6 +251,8 @@ def _label(values: dict[str, Any]) -> str | None:
 def _show(name: str, value: Any) -> str:
     if value is None:
         return "∅"
+    if name == "status" and isinstance(value, str):
+        return pgettext("status", value)  # the code in English, words in Vietnamese
     if name in DATE_COLUMNS and isinstance(value, str):
         try:
             return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
@@ -260,18 +275,19 @@ def describe_change(change: dict[str, Any]) -> str:
     if table == "assignment":
         values = after or before or {}
         if values.get("member_id") is not None:
-            party = f"member {values['member_id']}"
+            party = _("member {id}").format(id=values["member_id"])
         else:
-            party = f"unit {values.get('unit_id')}"
+            party = _("unit {id}").format(id=values.get("unit_id"))
         if action in ("insert", "delete"):
+            role = values.get("role")
             return _("task {task}: {party} {action} as {role}").format(
-                task=values.get("task_id"), party=party, action=_(ACTION_WORDS[action]), role=values.get("role")
+                task=values.get("task_id"), party=party, action=_(ACTION_WORDS[action]), role=_(role) if role else role
             )
     subject = thing(table, row_id, after or before)
     verb = _(ACTION_WORDS.get(action, action))
     if action == "update" and before is not None and after is not None:
         fields = [
-            f"{key} {_show(key, before.get(key))}→{_show(key, after.get(key))}"
+            f"{pgettext('field', key)} {_show(key, before.get(key))}→{_show(key, after.get(key))}"
             for key in after
             if key != "id" and not key.endswith("_folded") and before.get(key) != after.get(key)
         ]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from campaign_cli.i18n import _
+from campaign_cli.i18n import N_, _
 from campaign_cli.services.context import Context
 from campaign_cli.services.errors import Ambiguous, Invalid, NotFound
 from campaign_cli.services.text import fold
@@ -71,12 +71,12 @@ def member(ctx: Context, ref: str) -> dict[str, Any]:
         if row is None:
             raise NotFound(_("no member with id {id}; see  campaign member list").format(id=ref))
         return row
-    _require_text(ref, "member")
+    _require_text(ref, N_("member"))
     rows = ctx.db.dicts(
         "SELECT id, name FROM member WHERE campaign_id = ? AND name_folded LIKE ? ESCAPE '\\' ORDER BY id",
         (ctx.campaign_id, like_pattern(ref)),
     )
-    return _pick(rows, ref, "member", _describe)
+    return _pick(rows, ref, N_("member"), _describe)
 
 
 def unit(ctx: Context, ref: str) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def unit(ctx: Context, ref: str) -> dict[str, Any]:
         if row is None:
             raise NotFound(_("no unit with id {id}; see  campaign unit list").format(id=ref))
         return row
-    _require_text(ref, "unit")
+    _require_text(ref, N_("unit"))
     pattern = like_pattern(ref)
     rows = ctx.db.dicts(
         "SELECT id, name, short FROM unit WHERE campaign_id = ? AND (name_folded LIKE ? ESCAPE '\\' "
@@ -102,7 +102,7 @@ def unit(ctx: Context, ref: str) -> dict[str, Any]:
             for row in ctx.db.dicts("SELECT id, name, short FROM unit WHERE campaign_id = ? ORDER BY id", (ctx.campaign_id,))
             if fold(ref) in fold(row["short"])
         ]
-    return _pick(rows, ref, "unit", _describe)
+    return _pick(rows, ref, N_("unit"), _describe)
 
 
 _PARTY_ID = re.compile(r"^([mu]):?(\d+)$", re.IGNORECASE)
@@ -134,7 +134,7 @@ def party(ctx: Context, ref: str) -> Party:
                 candidates=[f"m{ref}", f"u{ref}"],
             )
         return found[0]
-    _require_text(ref, "member or unit")
+    _require_text(ref, N_("member or unit"))
     errors = []
     hits: list[Party] = []
     for kind, finder in (("member", member), ("unit", unit)):
@@ -191,7 +191,7 @@ def task(ctx: Context, ref: str | int) -> dict[str, Any]:
 def activity_type(ctx: Context, ref: str) -> dict[str, Any]:
     """By code (``poster``) or Vietnamese label with or without diacritics."""
     text = ref.strip()
-    _require_text(text, "activity type")
+    _require_text(text, N_("activity type"))
     columns = "id, code, label_vi, label_en, unit"
     row = ctx.db.one(
         f"SELECT {columns} FROM activity_type WHERE campaign_id = ? AND code = ?", (ctx.campaign_id, text.lower())

@@ -310,10 +310,12 @@ class _Reader:
         value = self.record.get(name)
         if value is None:
             if required:
-                raise self.fail(name, _("a {what} id is required").format(what=what))
+                raise self.fail(name, _("a {what} id is required").format(what=_(what)))
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value not in known:
-            raise self.fail(name, _("there is no {what} with id {value!r} in this file").format(what=what, value=value))
+            raise self.fail(
+                name, _("there is no {what} with id {value!r} in this file").format(what=_(what), value=value)
+            )
         return value
 
     def stamp(self, name: str) -> str:
@@ -367,7 +369,7 @@ def check_document(document: Any, *, name: str | None = None) -> Rows:
                 found=version, known=VERSION
             )
         )
-    _Reader(document, "the file", {key: False for key in (
+    _Reader(document, _("the file"), {key: False for key in (
         "format", "version", "campaign", "phases", "units", "members", "activity_types", "tasks", "activities")})
 
     head = _Reader(document.get("campaign"), "campaign", {

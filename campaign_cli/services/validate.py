@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from campaign_cli.i18n import _
+from campaign_cli.i18n import N_, _
 from campaign_cli.services.errors import Invalid
 from campaign_cli.services.text import clean_user_text
 
@@ -24,7 +24,7 @@ def text(value: str | None, field: str, *, required: bool = False, multiline: bo
     return cleaned
 
 
-def quantity(value: float | int | str | None, field: str = "quantity", *, allow_zero: bool = True) -> float | None:
+def quantity(value: float | int | str | None, field: str = N_("quantity"), *, allow_zero: bool = True) -> float | None:
     """A non-negative finite number (targets, logged quantities)."""
     if value is None:
         return None

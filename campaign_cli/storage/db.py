@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from campaign_cli.i18n import N_, _
 from campaign_cli.services.errors import CampaignError, Conflict, Invalid, StorageError
 
 sqlite3.register_adapter(dt.date, dt.date.isoformat)
@@ -435,7 +436,10 @@ def sqlite_path(url: str) -> str:
         return path or ":memory:"
     if "://" in url:
         raise CampaignError(
-            f"unsupported database URL {url!r}: use a file path, sqlite:///PATH or postgresql+psycopg://USER@HOST/DBNAME"
+            _(
+                "unsupported database URL {url!r}: use a file path, sqlite:///PATH or "
+                "postgresql+psycopg://USER@HOST/DBNAME"
+            ).format(url=url)
         )
     return os.path.expanduser(url)
 
@@ -462,7 +466,9 @@ def connect_sqlite(path: str) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"cannot open {path}: {exc}; is it a campaign database?") from exc
+        raise StorageError(
+            _("cannot open {path}: {error}; is it a campaign database?").format(path=path, error=exc)
+        ) from exc
     return conn
 
 
@@ -485,7 +491,7 @@ def connect_postgres(url: str):
         import psycopg
     except ImportError as exc:
         raise StorageError(
-            "PostgreSQL support is not installed: run  pip install 'campaign-cli[postgres]'"
+            _("PostgreSQL support is not installed: run  pip install 'campaign-cli[postgres]'")
         ) from exc
     from psycopg.conninfo import conninfo_to_dict
 
@@ -493,7 +499,9 @@ def connect_postgres(url: str):
     try:
         given = conninfo_to_dict(conninfo)
     except psycopg.ProgrammingError as exc:
-        raise StorageError(f"cannot read the database URL {redact_url(url)!r}: {_first_line(exc)}") from exc
+        raise StorageError(
+            _("cannot read the database URL {url!r}: {reason}").format(url=redact_url(url), reason=_first_line(exc))
+        ) from exc
     extra: dict[str, Any] = {
         "client_encoding": "UTF8",
         "application_name": given.get("application_name") or "campaign",
@@ -544,24 +552,24 @@ def connection_error_message(exc: BaseException) -> str:
     detail = re.sub(r"\bFATAL:\s+", "", detail)
     lowered = text.lower()
     if "no password supplied" in lowered:
-        hint = "the server wants a password: set PGPASSWORD or add a line to ~/.pgpass (see docs/postgresql.md)"
+        hint = _("the server wants a password: set PGPASSWORD or add a line to ~/.pgpass (see docs/postgresql.md)")
     elif "password authentication failed" in lowered:
-        hint = "wrong user name or password: check PGPASSWORD or your ~/.pgpass line"
+        hint = _("wrong user name or password: check PGPASSWORD or your ~/.pgpass line")
     elif re.search(r"database \S+ does not exist", lowered):
-        hint = "ask the administrator to create it (see docs/postgresql.md), or fix the name in --db"
+        hint = _("ask the administrator to create it (see docs/postgresql.md), or fix the name in --db")
     elif re.search(r"role \S+ does not exist", lowered):
-        hint = "ask the administrator for a role (see docs/postgresql.md), or fix the user in --db"
+        hint = _("ask the administrator for a role (see docs/postgresql.md), or fix the user in --db")
     elif "connection refused" in lowered or "no such file or directory" in lowered:
-        hint = "is the server running, and are the host and port in --db right?"
+        hint = _("is the server running, and are the host and port in --db right?")
     elif "timeout expired" in lowered:
-        hint = "the server did not answer: check the host name and the network"
+        hint = _("the server did not answer: check the host name and the network")
     else:
         hint = ""
-    message = f"cannot connect to the PostgreSQL server: {detail}"
+    message = _("cannot connect to the PostgreSQL server: {detail}").format(detail=detail)
     return f"{message}; {hint}" if hint else message
 
 
-BUSY_MESSAGE = "the database is busy with another writer; try again in a moment"
+BUSY_MESSAGE = N_("the database is busy with another writer; try again in a moment")
 
 
 def translate_postgres_error(exc: BaseException, statement: str = "") -> CampaignError | None:
@@ -581,22 +589,30 @@ def translate_postgres_error(exc: BaseException, statement: str = "") -> Campaig
         verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
         if verb in ("CREATE", "ALTER", "DROP"):
             return StorageError(
-                "your database role may not create or change tables here; run  campaign init  and upgrades "
-                "as the database's owner role (see docs/postgresql.md)"
+                _(
+                    "your database role may not create or change tables here; run  campaign init  and upgrades "
+                    "as the database's owner role (see docs/postgresql.md)"
+                )
             )
         if verb == "SELECT":
             return StorageError(
-                "your database role may not read this campaign (no SELECT privilege); "
-                "ask the campaign's database administrator to grant it (see docs/postgresql.md)"
+                _(
+                    "your database role may not read this campaign (no SELECT privilege); "
+                    "ask the campaign's database administrator to grant it (see docs/postgresql.md)"
+                )
             )
         return StorageError(
-            "your database role may not write here (read-only); ask the campaign's database "
-            "administrator for a read-write role (see docs/postgresql.md)"
+            _(
+                "your database role may not write here (read-only); ask the campaign's database "
+                "administrator for a read-write role (see docs/postgresql.md)"
+            )
         )
     if isinstance(exc, errors.ReadOnlySqlTransaction):
         return StorageError(
-            "this PostgreSQL database only accepts reads (a standby, or default_transaction_read_only): "
-            "connect to the primary server to make changes"
+            _(
+                "this PostgreSQL database only accepts reads (a standby, or default_transaction_read_only): "
+                "connect to the primary server to make changes"
+            )
         )
     if isinstance(exc, errors.UniqueViolation):
         columns = ""
@@ -612,41 +628,54 @@ def translate_postgres_error(exc: BaseException, statement: str = "") -> Campaig
         return foreign_key_conflict()
     if isinstance(exc, errors.InvalidSchemaName):
         return StorageError(
-            "the schema this URL searches (options=-csearch_path=...) does not exist on the server: "
-            "ask the administrator to create it, or fix the URL"
+            _(
+                "the schema this URL searches (options=-csearch_path=...) does not exist on the server: "
+                "ask the administrator to create it, or fix the URL"
+            )
         )
     if isinstance(exc, errors.StringDataRightTruncation):
-        return Invalid(f"a value is too long for the database ({_first_line(exc)}): shorten it")
+        return Invalid(_("a value is too long for the database ({reason}): shorten it").format(reason=_first_line(exc)))
     if isinstance(exc, (errors.LockNotAvailable, errors.SerializationFailure, errors.DeadlockDetected)):
-        return StorageError(BUSY_MESSAGE)
+        return StorageError(_(BUSY_MESSAGE))
     if isinstance(exc, errors.QueryCanceled) and "lock timeout" in str(exc):
-        return StorageError(BUSY_MESSAGE)
+        return StorageError(_(BUSY_MESSAGE))
     if isinstance(exc, psycopg.OperationalError):
-        return StorageError(f"lost the connection to the PostgreSQL server ({_first_line(exc)}); try again")
+        return StorageError(
+            _("lost the connection to the PostgreSQL server ({reason}); try again").format(reason=_first_line(exc))
+        )
     # Anything else (no such table or column, a syntax error) reads as SQLite's
     # OperationalError does: one line, without the server's "LINE 1: ..." context.
-    return StorageError(f"database error: {_first_line(exc)}")
+    return StorageError(_("database error: {reason}").format(reason=_first_line(exc)))
 
 
 def integrity_conflict(table: str, columns: list[str]) -> CampaignError:
-    what = f"{table} " if table else ""
     if columns:
-        return Conflict(f"another {what}row already has the same {', '.join(columns)}: pick another value")
-    return Conflict(f"another {what}row already has the same values: pick another value")
+        if table:
+            return Conflict(
+                _("another {table} row already has the same {columns}: pick another value").format(
+                    table=table, columns=", ".join(columns)
+                )
+            )
+        return Conflict(_("another row already has the same {columns}: pick another value").format(
+            columns=", ".join(columns)))
+    if table:
+        return Conflict(_("another {table} row already has the same values: pick another value").format(table=table))
+    return Conflict(_("another row already has the same values: pick another value"))
 
 
 def check_invalid(constraint: str) -> CampaignError:
-    rule = f" {constraint!r}" if constraint else ""
-    return Invalid(f"a value breaks the database rule{rule}: check the values given")
+    if constraint:
+        return Invalid(_("a value breaks the database rule {rule!r}: check the values given").format(rule=constraint))
+    return Invalid(_("a value breaks the database rule: check the values given"))
 
 
 def not_null_invalid(table: str, column: str) -> CampaignError:
-    where = f"{table}.{column}" if table and column else (column or "a required value")
-    return Invalid(f"{where} may not be empty")
+    where = f"{table}.{column}" if table and column else (column or _("a required value"))
+    return Invalid(_("{where} may not be empty").format(where=where))
 
 
 def foreign_key_conflict() -> CampaignError:
-    return Conflict("the change would leave records pointing at something that does not exist (foreign key)")
+    return Conflict(_("the change would leave records pointing at something that does not exist (foreign key)"))
 
 
 def translate_integrity_error(exc: sqlite3.IntegrityError) -> CampaignError:
@@ -663,13 +692,13 @@ def translate_integrity_error(exc: sqlite3.IntegrityError) -> CampaignError:
         return not_null_invalid(table, column)
     if message.startswith("FOREIGN KEY constraint failed"):
         return foreign_key_conflict()
-    return Conflict(f"the database refused the change: {message}")
+    return Conflict(_("the database refused the change: {reason}").format(reason=message))
 
 
 def translate_operational_error(exc: sqlite3.OperationalError) -> CampaignError:
     message = str(exc)
     if "locked" in message or "busy" in message:
-        return StorageError(BUSY_MESSAGE)
+        return StorageError(_(BUSY_MESSAGE))
     if "readonly" in message or "read-only" in message:
-        return StorageError("the database file is read-only: check its permissions")
-    return StorageError(f"database error: {message}")
+        return StorageError(_("the database file is read-only: check its permissions"))
+    return StorageError(_("database error: {reason}").format(reason=message))

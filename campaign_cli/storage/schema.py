@@ -56,6 +56,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from campaign_cli.i18n import _
 from campaign_cli.storage.db import Database
 
 #: The version ``create_schema`` writes when ``MIGRATIONS`` is empty; must equal
@@ -160,8 +161,10 @@ def _refuse_newer(version: int) -> None:
         from campaign_cli.services.errors import StorageError
 
         raise StorageError(
-            f"this database has schema version {version}, newer than this campaign release knows ({target}): "
-            "upgrade campaign"
+            _(
+                "this database has schema version {version}, newer than this campaign release knows ({target}): "
+                "upgrade campaign"
+            ).format(version=version, target=target)
         )
 
 
@@ -191,7 +194,7 @@ def upgrade(db: Database, *, now: dt.datetime | None = None) -> Upgrade | None:
         if db.dialect == "sqlite":
             problems = db.rows("PRAGMA foreign_key_check")
             if problems:
-                raise StorageError(f"the upgrade would break references: {problems[:3]}")
+                raise StorageError(_("the upgrade would break references: {problems}").format(problems=problems[:3]))
         db.execute("UPDATE meta SET value = ? WHERE name = 'schema_version'", (str(target),))
         db.execute("COMMIT")
     except BaseException as exc:
@@ -201,9 +204,13 @@ def upgrade(db: Database, *, now: dt.datetime | None = None) -> Upgrade | None:
         if isinstance(exc, CampaignError) or not isinstance(exc, Exception):
             raise
         raise StorageError(
-            f"upgrading the database from schema {version} to {target} failed "
-            f"({type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}); "
-            "it was left unchanged"
+            _("upgrading the database from schema {version} to {target} failed ({kind}: {reason}); "
+              "it was left unchanged").format(
+                version=version,
+                target=target,
+                kind=type(exc).__name__,
+                reason=str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+            )
         ) from exc
     return Upgrade(version, target, backup)
 
