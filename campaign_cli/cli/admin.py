@@ -1,7 +1,9 @@
-"""campaign init | info (and later history, undo, export, import, backup, restore)."""
+"""campaign init | info: starting a campaign and seeing what a database holds."""
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,12 +22,26 @@ def register(app: typer.Typer) -> None:
 def init(
     ctx: typer.Context,
     name: Annotated[Optional[str], typer.Argument(help=_("Name of the new campaign."))] = None,
-    election_day: Annotated[Optional[str], typer.Option("--election-day", metavar="DATE", help=_("Election day, e.g. 15/3/2026."))] = None,
-    locality: Annotated[str, typer.Option("--locality", help=_("Locality, e.g. \"Huyện Gia Viễn\"."))] = "",
+    election_day: Annotated[
+        Optional[str], typer.Option("--election-day", metavar="DATE", help=_("Election day, e.g. 15/3/2026."))
+    ] = None,
+    locality: Annotated[str, typer.Option("--locality", help=_('Locality, e.g. "Huyện Gia Viễn".'))] = "",
     level: Annotated[str, typer.Option("--level", help=_("province, district or commune."))] = "district",
-    phases: Annotated[str, typer.Option("--phases", help=_("standard: three phases around election day; none: add your own."))] = "standard",
-    sample: Annotated[bool, typer.Option("--sample", help=_("Load the bundled Gia Viễn 2021 sample campaign."))] = False,
-    from_file: Annotated[Optional[Path], typer.Option("--from", help=_("Load a plan file (TOML, the format of data/gia-vien-2021.toml)."), exists=True, dir_okay=False)] = None,
+    phases: Annotated[
+        str, typer.Option("--phases", help=_("standard: three phases around election day; none: add your own."))
+    ] = "standard",
+    sample: Annotated[
+        bool, typer.Option("--sample", help=_("Load the bundled Gia Viễn 2021 sample campaign."))
+    ] = False,
+    from_file: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--from",
+            help=_("Load a plan file (TOML, the format of data/gia-vien-2021.toml)."),
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Create a campaign: a new one, the bundled sample, or one from a plan file."""
     from campaign_cli import i18n
@@ -35,27 +51,47 @@ def init(
     chosen = [bool(name), sample, from_file is not None]
     if sum(chosen) != 1:
         raise typer.BadParameter(_("give either NAME --election-day DATE, or --sample, or --from FILE"))
+    if name and election_day is None:
+        raise typer.BadParameter(_("a new campaign needs --election-day DATE"), param_hint="--election-day")
+    day = parse_day(ctx, election_day, "--election-day")
     service = service_context(ctx, must_exist=False)
-    ensure_schema(service.db)
-    if name:
-        if election_day is None:
-            raise typer.BadParameter(_("a new campaign needs --election-day DATE"), param_hint="--election-day")
-        campaign = init_campaign(
-            service,
-            name=name,
-            election_day=parse_day(ctx, election_day, "--election-day"),
-            locality=locality,
-            level=level,
-            phases=phases,
-            lang=i18n.current_language(),
-        )
-    else:
-        from campaign_cli.services import plans
+    with _removed_if_it_fails(service.db):
+        ensure_schema(service.db)
+        if name:
+            campaign = init_campaign(
+                service,
+                name=name,
+                election_day=day,
+                locality=locality,
+                level=level,
+                phases=phases,
+                lang=i18n.current_language(),
+            )
+        else:
+            from campaign_cli.services import plans
 
-        plan = plans.read_plan(plans.sample_path() if sample else from_file)
-        campaign = plans.load_plan(service, plan)
-    done(_("Created campaign {name!r} (election day {day}) in {db}").format(
-        name=campaign["name"], day=campaign["election_day"].strftime("%d/%m/%Y"), db=service.db.url))
+            plan = plans.read_plan(plans.sample_path() if sample else from_file)
+            campaign = plans.load_plan(service, plan)
+    done(
+        _("Created campaign {name!r} (election day {day}) in {db}").format(
+            name=campaign["name"], day=campaign["election_day"].strftime("%d/%m/%Y"), db=service.db.url
+        )
+    )
+
+
+@contextmanager
+def _removed_if_it_fails(db):
+    """A failed init leaves no new, empty database file behind."""
+    fresh_file = db.path not in (None, ":memory:") and not os.path.exists(db.path)
+    try:
+        yield
+    except BaseException:
+        if fresh_file:
+            db.close()
+            for suffix in ("", "-wal", "-shm"):
+                with suppress(FileNotFoundError):
+                    os.remove(db.path + suffix)
+        raise
 
 
 def info(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
@@ -94,4 +130,6 @@ def info_view(data, human: bool = False):
     rows += [{"key": key, "value": value} for key, value in data["counts"].items()]
     if human:
         rows = [{**row, "key": info_label(row["key"])} for row in rows]
-    return View(data=data, sections=[Section("info", "", [Column("key", _("What")), Column("value", _("Value"))], rows)])
+    return View(
+        data=data, sections=[Section("info", "", [Column("key", _("What")), Column("value", _("Value"))], rows)]
+    )

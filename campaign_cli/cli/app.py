@@ -98,12 +98,59 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option("--db", metavar="PATH_OR_URL", envvar="CAMPAIGN_DB", help=_("SQLite file or database URL (default: campaign.db in the user's app folder)."), show_envvar=True)] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", envvar="CAMPAIGN_TODAY", help=_("The date treated as today, e.g. 15/4/2021."), show_envvar=True)] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", metavar="vi|en", envvar="CAMPAIGN_LANG", help=_("Language of messages and labels: vi or en."), show_envvar=True)] = None,
-    campaign: Annotated[Optional[str], typer.Option("--campaign", metavar="NAME", envvar="CAMPAIGN_NAME", help=_("Which campaign, when the database holds several (default: the newest)."), show_envvar=True)] = None,
-    user: Annotated[Optional[str], typer.Option("--user", metavar="NAME", envvar="CAMPAIGN_USER", help=_("Your name as recorded in the history (default: the OS user)."), show_envvar=True)] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))] = False,
+    db: Annotated[
+        Optional[str],
+        typer.Option(
+            "--db",
+            metavar="PATH_OR_URL",
+            envvar="CAMPAIGN_DB",
+            help=_("SQLite file or database URL (default: campaign.db in the user's app folder)."),
+            show_envvar=True,
+        ),
+    ] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            envvar="CAMPAIGN_TODAY",
+            help=_("The date treated as today, e.g. 15/4/2021."),
+            show_envvar=True,
+        ),
+    ] = None,
+    lang: Annotated[
+        Optional[str],
+        typer.Option(
+            "--lang",
+            metavar="vi|en",
+            envvar="CAMPAIGN_LANG",
+            help=_("Language of messages and labels: vi or en."),
+            show_envvar=True,
+        ),
+    ] = None,
+    campaign: Annotated[
+        Optional[str],
+        typer.Option(
+            "--campaign",
+            metavar="NAME",
+            envvar="CAMPAIGN_NAME",
+            help=_("Which campaign, when the database holds several (default: the newest)."),
+            show_envvar=True,
+        ),
+    ] = None,
+    user: Annotated[
+        Optional[str],
+        typer.Option(
+            "--user",
+            metavar="NAME",
+            envvar="CAMPAIGN_USER",
+            help=_("Your name as recorded in the history (default: the OS user)."),
+            show_envvar=True,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))
+    ] = False,
 ) -> None:
     if lang is not None:
         chosen = i18n.normalise_language(lang)

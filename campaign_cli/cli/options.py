@@ -40,6 +40,8 @@ FormatOption = Annotated[
 ]
 OutputOption = Annotated[
     Optional[Path],
-    typer.Option("--output", "-o", help=_("Write to this file (atomically) instead of standard output."), dir_okay=False),
+    typer.Option(
+        "--output", "-o", help=_("Write to this file (atomically) instead of standard output."), dir_okay=False
+    ),
 ]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help=_("Do not ask for confirmation."))]

@@ -40,7 +40,18 @@ def phase_view(rows, today):
         Column("tasks", _("Tasks"), "int"),
         Column("current", _("Now")),
     ]
-    return View(data=data, sections=[Section("phases", "", columns, data, empty=_("No phases yet: add one with  campaign phase add NAME --start DATE"))])
+    return View(
+        data=data,
+        sections=[
+            Section(
+                "phases",
+                "",
+                columns,
+                data,
+                empty=_("No phases yet: add one with  campaign phase add NAME --start DATE"),
+            )
+        ],
+    )
 
 
 @app.command("list")
@@ -55,16 +66,22 @@ def phase_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, outpu
 @app.command("add")
 def phase_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=_("Name, e.g. \"Đợt 4: Tổng kết\"."))],
+    name: Annotated[str, typer.Argument(help=_('Name, e.g. "Đợt 4: Tổng kết".'))],
     start: Annotated[str, typer.Option("--start", metavar="DATE", help=_("First day, e.g. 24/5/2021."))],
-    end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help=_("Last day (inclusive); leave out for an open end."))] = None,
-    number: Annotated[Optional[int], typer.Option("--number", help=_("Phase number (default: the next one)."), min=1)] = None,
+    end: Annotated[
+        Optional[str], typer.Option("--end", metavar="DATE", help=_("Last day (inclusive); leave out for an open end."))
+    ] = None,
+    number: Annotated[
+        Optional[int], typer.Option("--number", help=_("Phase number (default: the next one)."), min=1)
+    ] = None,
 ) -> None:
     """Add a phase."""
     from campaign_cli.services.phases import add_phase
 
     service = service_context(ctx)
-    phase = add_phase(service, name=name, start=parse_day(ctx, start, "--start"), end=parse_day(ctx, end, "--end"), number=number)
+    phase = add_phase(
+        service, name=name, start=parse_day(ctx, start, "--start"), end=parse_day(ctx, end, "--end"), number=number
+    )
     done(_("Added phase {number}: {name}").format(number=phase["number"], name=phase["name"]))
 
 
@@ -74,7 +91,9 @@ def phase_edit(
     number: Annotated[str, typer.Argument(help=_("Phase number."), click_type=complete.PHASE)],
     name: Annotated[Optional[str], typer.Option("--name", help=_("New name."))] = None,
     start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help=_("New first day."))] = None,
-    end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help=_("New last day; 'none' for an open end."))] = None,
+    end: Annotated[
+        Optional[str], typer.Option("--end", metavar="DATE", help=_("New last day; 'none' for an open end."))
+    ] = None,
 ) -> None:
     """Rename a phase or move its dates."""
     from campaign_cli.services.phases import _UNSET, edit_phase

@@ -301,6 +301,20 @@ def _date(value: dt.date | None) -> str:
     return format_date(value) if value else "…"
 
 
+def _weekday_date(value: dt.date, lang: str) -> str:
+    """Where the day of the week helps: "Thứ năm, 15/04/2021"."""
+    from campaign_cli.services.dates import format_date_weekday
+
+    return format_date_weekday(value, lang)
+
+
+def _heading_date(value: dt.date, lang: str) -> str:
+    """Report headings: the formal "ngày 15 tháng 4 năm 2021" in Vietnamese."""
+    from campaign_cli.services.dates import format_date_long
+
+    return format_date_long(value, lang) if lang == "vi" else _date(value)
+
+
 def _span(start: dt.date, end: dt.date | None) -> str:
     return f"{_date(start)} – {_date(end)}"
 
@@ -416,7 +430,7 @@ def status_view(report: dict[str, Any], fmt: OutputFormat, lang: str):
     place = f"{campaign['locality']} · " if campaign["locality"] else ""
     lines = [
         place
-        + _("as of {day}").format(day=_date(report["as_of"]))
+        + _("as of {day}").format(day=_weekday_date(report["as_of"], lang))
         + " · "
         + countdown_text(report["days_to_election"], campaign["election_day"]),
         *current_phase_lines(report, lang),
@@ -685,7 +699,7 @@ def weekly_view(report: dict[str, Any], fmt: OutputFormat, lang: str):
     lines = [
         campaign["name"],
         place
-        + _("as of {day}").format(day=_date(report["as_of"]))
+        + _("as of {day}").format(day=_heading_date(report["as_of"], lang))
         + " · "
         + countdown_text(report["days_to_election"], campaign["election_day"]),
     ]
@@ -969,7 +983,7 @@ def phase_view(report: dict[str, Any], fmt: OutputFormat, lang: str, *, width: i
         _("Phase report")
         if len(report["phases"]) != 1
         else _("Phase report: {name}").format(name=report["phases"][0]["name"]),
-        [_("as of {day}").format(day=_date(report["as_of"]))],
+        [_("as of {day}").format(day=_heading_date(report["as_of"], lang))],
     )
     if not report["phases"]:
         sections.append(_section("tasks", "", [Column("id", _("ID"), "id")], [], empty=_("No phases yet.")))
@@ -1099,7 +1113,9 @@ def member_view(report: dict[str, Any], fmt: OutputFormat, lang: str):
                 )
             )
     heading = _heading(
-        fmt, _("Tasks and work per member and unit"), [_("as of {day}").format(day=_date(report["as_of"]))]
+        fmt,
+        _("Tasks and work per member and unit"),
+        [_("as of {day}").format(day=_heading_date(report["as_of"], lang))],
     )
     footer = [_("Tasks count those not cancelled; work counts entries logged by the member or unit themselves.")]
     return View(data=report, sections=sections, heading=heading, footer=footer)
@@ -1199,7 +1215,7 @@ def burndown_view(report: dict[str, Any], fmt: OutputFormat, lang: str, *, width
         title = _("Burndown: {name}").format(name=phase["name"])
     else:
         title = _("Burndown toward election day {day}").format(day=_date(report["election_day"]))
-    lines = [_("as of {day}").format(day=_date(report["as_of"]))]
+    lines = [_("as of {day}").format(day=_heading_date(report["as_of"], lang))]
     series = report["series"]
     if series:
         lines.append(
@@ -1331,7 +1347,9 @@ def timeline_view(report: dict[str, Any], fmt: OutputFormat, lang: str, *, width
 
     title = _("Timeline: election day {day}").format(day=_date(report["election_day"]))
     lines = [
-        _("as of {day}").format(day=_date(report["as_of"])) + " · " + _span(report["start"], report["end"]),
+        _("as of {day}").format(day=_heading_date(report["as_of"], lang))
+        + " · "
+        + _span(report["start"], report["end"]),
     ]
     heading = _heading(fmt, title, lines)
     csv = fmt == OutputFormat.csv

@@ -127,10 +127,12 @@ def export(
         ),
     ] = None,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help=_("json (the whole campaign), ics (calendar) or taskwarrior."))
+        ExportFormat,
+        typer.Option("--format", "-f", help=_("json (the whole campaign), ics (calendar) or taskwarrior.")),
     ] = ExportFormat.json,
     tasks_as: Annotated[
-        str, typer.Option("--tasks-as", metavar="event|todo", help=_("ics: task due dates as all-day events or to-dos."))
+        str,
+        typer.Option("--tasks-as", metavar="event|todo", help=_("ics: task due dates as all-day events or to-dos.")),
     ] = "event",
 ) -> None:
     """Write the whole campaign as one JSON document (see docs/export-format.md), a calendar or Taskwarrior tasks."""
@@ -150,9 +152,16 @@ def export(
 
     write_atomically(file, lambda stream: stream.write(text))
     message = _("Exported {name!r} to {path}: {phases} phases, {members} members, {tasks} tasks, {entries} log entries")
-    done(message.format(
-        name=document["campaign"]["name"], path=file, phases=len(document["phases"]), members=len(document["members"]),
-        tasks=len(document["tasks"]), entries=len(document["activities"])))
+    done(
+        message.format(
+            name=document["campaign"]["name"],
+            path=file,
+            phases=len(document["phases"]),
+            members=len(document["members"]),
+            tasks=len(document["tasks"]),
+            entries=len(document["activities"]),
+        )
+    )
 
 
 def import_(
@@ -164,11 +173,12 @@ def import_(
         Optional[str], typer.Option("--name", help=_("Import under this campaign name instead of the one in the file."))
     ] = None,
     fmt: Annotated[
-        ImportFormat, typer.Option("--format", "-f", help=_("json (a campaign export) or taskwarrior (task export output)."))
+        ImportFormat,
+        typer.Option("--format", "-f", help=_("json (a campaign export) or taskwarrior (task export output).")),
     ] = ImportFormat.json,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_("taskwarrior: check and count, write nothing."))] = False,
 ) -> None:
-    """Read an exported campaign into this database (new ids; all or nothing), or Taskwarrior tasks into this campaign."""
+    """Read an exported campaign into this database (new ids; all or nothing), or Taskwarrior tasks into this campaign."""  # noqa: E501
     from campaign_cli.services.transfer import import_campaign, read_document
 
     if fmt == ImportFormat.taskwarrior:
@@ -182,9 +192,17 @@ def import_(
         "Imported campaign {name!r} into {db}: {phases} phases, {units} units, {members} members, {tasks} tasks, "
         "{entries} log entries"
     )
-    done(message.format(
-        name=result["campaign"]["name"], db=service.db.url, phases=counts["phases"], units=counts["units"],
-        members=counts["members"], tasks=counts["tasks"], entries=counts["activities"]))
+    done(
+        message.format(
+            name=result["campaign"]["name"],
+            db=service.db.url,
+            phases=counts["phases"],
+            units=counts["units"],
+            members=counts["members"],
+            tasks=counts["tasks"],
+            entries=counts["activities"],
+        )
+    )
 
 
 def export_interchange(service, fmt: ExportFormat, file: Optional[Path], tasks_as: str) -> None:
@@ -196,7 +214,9 @@ def export_interchange(service, fmt: ExportFormat, file: Optional[Path], tasks_a
     if tasks_as not in ("event", "todo"):
         raise typer.BadParameter(_("use event or todo"), param_hint="--tasks-as")
     if fmt == ExportFormat.ics:
-        office.write_ics(interchange.calendar_data(service), sys.stdout.buffer if to_stdout else file, tasks_as=tasks_as)
+        office.write_ics(
+            interchange.calendar_data(service), sys.stdout.buffer if to_stdout else file, tasks_as=tasks_as
+        )
     else:
         office.write_taskwarrior(interchange.taskwarrior_data(service), sys.stdout if to_stdout else file)
     if not to_stdout:
@@ -214,9 +234,17 @@ def import_taskwarrior_tasks(service, file: str, dry_run: bool) -> None:
         for problem in result.problems[:20]:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1)
-    done(_("Taskwarrior tasks: {created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped{dry}").format(
-        created=len(result.created), updated=len(result.updated), unchanged=len(result.unchanged),
-        skipped=result.skipped, dry=_(" (dry run: nothing written)") if dry_run else ""))
+    done(
+        _(
+            "Taskwarrior tasks: {created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped{dry}"
+        ).format(
+            created=len(result.created),
+            updated=len(result.updated),
+            unchanged=len(result.unchanged),
+            skipped=result.skipped,
+            dry=_(" (dry run: nothing written)") if dry_run else "",
+        )
+    )
 
 
 # -- backup and restore -------------------------------------------------------
@@ -240,8 +268,11 @@ def backup(
     # No upgrade first: a copy of an old database as it is has its uses.
     service = service_context(ctx, must_exist=False)
     result = backup_database(service, file)
-    done(_("Backed up {db} to {path} ({size}, integrity ok)").format(
-        db=service.db.url, path=result["path"], size=_size(result["size"])))
+    done(
+        _("Backed up {db} to {path} ({size}, integrity ok)").format(
+            db=service.db.url, path=result["path"], size=_size(result["size"])
+        )
+    )
 
 
 def restore(
@@ -259,14 +290,21 @@ def restore(
     info = inspect_database(file)
     if not yes and sys.stdin.isatty() and os.path.exists(target) and os.path.getsize(target) > 0:
         question = _("Replace {db} with {path} (campaigns: {campaigns}; {tasks} tasks, {entries} log entries)?").format(
-            db=target, path=file, campaigns=", ".join(info["campaigns"]) or "-",
-            tasks=info["counts"]["task"], entries=info["counts"]["activity"])
+            db=target,
+            path=file,
+            campaigns=", ".join(info["campaigns"]) or "-",
+            tasks=info["counts"]["task"],
+            entries=info["counts"]["activity"],
+        )
         if not typer.confirm(question, default=False):
             typer.echo(_("Nothing restored."), err=True)
             raise typer.Exit(1)
     result = restore_database(service, file)
     if result["kept"]:
-        done(_("Restored {db} from {path}; the database it replaced is kept as {kept}").format(
-            db=target, path=file, kept=result["kept"]))
+        done(
+            _("Restored {db} from {path}; the database it replaced is kept as {kept}").format(
+                db=target, path=file, kept=result["kept"]
+            )
+        )
     else:
         done(_("Restored {db} from {path}").format(db=target, path=file))

@@ -75,7 +75,8 @@ def prepare_existing(ctx, *, explicit_language: bool = True) -> None:
         upgrade = schema.ensure_schema(ctx.db)
         if upgrade is not None:
             message = _("Upgraded the database from schema {old} to {new}.").format(
-                old=upgrade.from_version, new=upgrade.to_version)
+                old=upgrade.from_version, new=upgrade.to_version
+            )
             if upgrade.backup:
                 message += " " + _("The old database is kept at {path}").format(path=upgrade.backup)
             typer.echo(message, err=True)

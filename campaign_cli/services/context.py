@@ -59,7 +59,7 @@ class Context:
 def find_campaign(db: Database, selector: str | None = None) -> dict[str, Any]:
     """The campaign commands act on: the one named, else the newest."""
     if not db.exists():
-        raise NoCampaign(_("no campaign in this database yet: create one with  campaign init NAME --election-day DATE  or  campaign init --sample"))
+        raise NoCampaign(_no_campaign_message())
     if selector:
         from campaign_cli.services.text import fold
 
@@ -75,11 +75,24 @@ def find_campaign(db: Database, selector: str | None = None) -> dict[str, Any]:
         if len(hits) == 1:
             return hits[0]
         if not hits:
-            raise NoCampaign(_("no campaign matches {query!r}; campaigns here: {names}").format(
-                query=selector, names=", ".join(row["name"] for row in rows) or "-"))
-        raise Ambiguous(_("{query!r} matches several campaigns: {names}").format(
-            query=selector, names=", ".join(row["name"] for row in hits)))
+            raise NoCampaign(
+                _("no campaign matches {query!r}; campaigns here: {names}").format(
+                    query=selector, names=", ".join(row["name"] for row in rows) or "-"
+                )
+            )
+        raise Ambiguous(
+            _("{query!r} matches several campaigns: {names}").format(
+                query=selector, names=", ".join(row["name"] for row in hits)
+            )
+        )
     row = db.one(f"SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id DESC LIMIT 1")
     if row is None:
-        raise NoCampaign(_("no campaign in this database yet: create one with  campaign init NAME --election-day DATE  or  campaign init --sample"))
+        raise NoCampaign(_no_campaign_message())
     return row
+
+
+def _no_campaign_message() -> str:
+    return _(
+        "no campaign in this database yet: create one with  campaign init NAME --election-day DATE  "
+        "or  campaign init --sample"
+    )

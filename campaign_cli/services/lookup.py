@@ -65,9 +65,7 @@ def _describe(row: dict[str, Any]) -> str:
 def member(ctx: Context, ref: str) -> dict[str, Any]:
     ref = ref.strip()
     if ref.isdigit():
-        row = ctx.db.one(
-            "SELECT id, name FROM member WHERE campaign_id = ? AND id = ?", (ctx.campaign_id, int(ref))
-        )
+        row = ctx.db.one("SELECT id, name FROM member WHERE campaign_id = ? AND id = ?", (ctx.campaign_id, int(ref)))
         if row is None:
             raise NotFound(_("no member with id {id}; see  campaign member list").format(id=ref))
         return row
@@ -99,7 +97,9 @@ def unit(ctx: Context, ref: str) -> dict[str, Any]:
     if not rows:
         rows = [
             row
-            for row in ctx.db.dicts("SELECT id, name, short FROM unit WHERE campaign_id = ? ORDER BY id", (ctx.campaign_id,))
+            for row in ctx.db.dicts(
+                "SELECT id, name, short FROM unit WHERE campaign_id = ? ORDER BY id", (ctx.campaign_id,)
+            )
             if fold(ref) in fold(row["short"])
         ]
     return _pick(rows, ref, N_("unit"), _describe)
@@ -148,7 +148,11 @@ def party(ctx: Context, ref: str) -> Party:
     if errors:
         raise errors[0]
     if not hits:
-        raise NotFound(_("no member or unit matches {query!r}; see  campaign member list  and  campaign unit list").format(query=ref))
+        raise NotFound(
+            _("no member or unit matches {query!r}; see  campaign member list  and  campaign unit list").format(
+                query=ref
+            )
+        )
     if len(hits) > 1:
         raise Ambiguous(
             _("{query!r} matches member {member!r} and unit {unit!r}: write m{mid} or u{uid}").format(
@@ -168,9 +172,16 @@ def phase(ctx: Context, ref: str | int) -> dict[str, Any]:
         (ctx.campaign_id, int(text)),
     )
     if row is None:
-        numbers = [str(n) for (n,) in ctx.db.rows("SELECT number FROM phase WHERE campaign_id = ? ORDER BY number", (ctx.campaign_id,))]
+        numbers = [
+            str(n)
+            for (n,) in ctx.db.rows(
+                "SELECT number FROM phase WHERE campaign_id = ? ORDER BY number", (ctx.campaign_id,)
+            )
+        ]
         raise NotFound(
-            _("no phase {number}; phases of this campaign: {numbers}").format(number=text, numbers=", ".join(numbers) or "-")
+            _("no phase {number}; phases of this campaign: {numbers}").format(
+                number=text, numbers=", ".join(numbers) or "-"
+            )
         )
     return row
 
@@ -180,7 +191,8 @@ def task(ctx: Context, ref: str | int) -> dict[str, Any]:
     if not text.isdigit():
         raise Invalid(_("a task is given by its id (see  campaign task list), not {value!r}").format(value=str(ref)))
     row = ctx.db.one(
-        "SELECT id, title, status, phase_id, type_id, due, target, completed_on FROM task WHERE campaign_id = ? AND id = ?",
+        "SELECT id, title, status, phase_id, type_id, due, target, completed_on FROM task "
+        "WHERE campaign_id = ? AND id = ?",
         (ctx.campaign_id, int(text)),
     )
     if row is None:
@@ -209,7 +221,12 @@ def activity_type(ctx: Context, ref: str) -> dict[str, Any]:
     if len(rows) == 1:
         return rows[0]
     if not rows:
-        codes = [code for (code,) in ctx.db.rows("SELECT code FROM activity_type WHERE campaign_id = ? ORDER BY code", (ctx.campaign_id,))]
+        codes = [
+            code
+            for (code,) in ctx.db.rows(
+                "SELECT code FROM activity_type WHERE campaign_id = ? ORDER BY code", (ctx.campaign_id,)
+            )
+        ]
         raise NotFound(
             _("no activity type {query!r}; known types: {codes} (add one with  campaign type add)").format(
                 query=text, codes=", ".join(codes)

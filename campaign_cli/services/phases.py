@@ -58,7 +58,9 @@ def _check_overlap(ctx: Context, start: dt.date, end: dt.date | None, ignore_id:
             )
 
 
-def add_phase(ctx: Context, *, name: str, start: dt.date, end: dt.date | None = None, number: int | None = None) -> dict[str, Any]:
+def add_phase(
+    ctx: Context, *, name: str, start: dt.date, end: dt.date | None = None, number: int | None = None
+) -> dict[str, Any]:
     name = _clean_name(name)
     _check_dates(start, end)
     with ctx.transaction() as tx:

@@ -40,8 +40,11 @@ def read_plan(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise Invalid(_("{path} is not UTF-8 text").format(path=path)) from None
     if plan.get("format", PLAN_FORMAT) != PLAN_FORMAT:
-        raise Invalid(_("{path}: plan format {found} is not supported (this release reads format {known})").format(
-            path=path, found=plan.get("format"), known=PLAN_FORMAT))
+        raise Invalid(
+            _("{path}: plan format {found} is not supported (this release reads format {known})").format(
+                path=path, found=plan.get("format"), known=PLAN_FORMAT
+            )
+        )
     if not isinstance(plan.get("campaign"), dict):
         raise Invalid(_("{path}: the plan needs a [campaign] table with name and election_day").format(path=path))
     return plan

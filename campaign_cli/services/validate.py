@@ -35,8 +35,11 @@ def quantity(value: float | int | str | None, field: str = N_("quantity"), *, al
     if math.isnan(number) or math.isinf(number):
         raise Invalid(_("the {field} must be a finite number").format(field=_(field)))
     if number < 0 or (number == 0 and not allow_zero):
-        raise Invalid(_("the {field} must be {bound}, not {value}").format(
-            field=_(field), bound=_("zero or more") if allow_zero else _("more than zero"), value=value))
+        raise Invalid(
+            _("the {field} must be {bound}, not {value}").format(
+                field=_(field), bound=_("zero or more") if allow_zero else _("more than zero"), value=value
+            )
+        )
     if number > MAX_QUANTITY:
         raise Invalid(_("the {field} {value} is implausibly large").format(field=_(field), value=value))
     return number

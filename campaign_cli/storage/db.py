@@ -355,7 +355,14 @@ class Transaction:
         for row, row_id in zip(rows, ids, strict=True):
             values = (*row, row_id)
             changes.append(
-                (changeset, table, row_id, "insert", None, encode(dict(zip(keys, [values[p] for p in order], strict=True))))
+                (
+                    changeset,
+                    table,
+                    row_id,
+                    "insert",
+                    None,
+                    encode(dict(zip(keys, [values[p] for p in order], strict=True))),
+                )
             )
         self.db.conn.cursor().executemany(
             self.db.sql(
@@ -490,9 +497,7 @@ def connect_postgres(url: str):
     try:
         import psycopg
     except ImportError as exc:
-        raise StorageError(
-            _("PostgreSQL support is not installed: run  pip install 'campaign-cli[postgres]'")
-        ) from exc
+        raise StorageError(_("PostgreSQL support is not installed: run  pip install 'campaign-cli[postgres]'")) from exc
     from psycopg.conninfo import conninfo_to_dict
 
     conninfo = postgres_conninfo(url)
@@ -656,8 +661,9 @@ def integrity_conflict(table: str, columns: list[str]) -> CampaignError:
                     table=table, columns=", ".join(columns)
                 )
             )
-        return Conflict(_("another row already has the same {columns}: pick another value").format(
-            columns=", ".join(columns)))
+        return Conflict(
+            _("another row already has the same {columns}: pick another value").format(columns=", ".join(columns))
+        )
     if table:
         return Conflict(_("another {table} row already has the same values: pick another value").format(table=table))
     return Conflict(_("another row already has the same values: pick another value"))
