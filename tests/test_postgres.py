@@ -403,3 +403,22 @@ def _drop_keys(data, keys):
     if isinstance(data, list):
         return [_drop_keys(value, keys) for value in data]
     return data
+
+
+@pytest.mark.postgresql_only
+def test_a_campaign_moves_to_postgresql_and_back_with_nothing_lost(cli: Cli, pg_schema: str, tmp_path: Path):
+    """The office's SQLite file goes to the shared server and back: export, import, compare."""
+    office = {"CAMPAIGN_DB": str(tmp_path / "office.db")}
+    server = {"CAMPAIGN_DB": pg_schema}
+    back = {"CAMPAIGN_DB": str(tmp_path / "back.db")}
+    cli("init", "--sample", env=office, ok=True)
+    cli("--as-of", "15/4/2021", "log", "add", "--type", "poster", "--qty", "40", "--by", "hung", env=office, ok=True)
+    from_office = cli("export", env=office, ok=True).stdout
+    cli("import", "-", input=from_office, env=server, ok=True)
+    from_server = cli("export", env=server, ok=True).stdout
+    cli("import", "-", input=from_server, env=back, ok=True)
+    from_back = cli("export", env=back, ok=True).stdout
+    assert _without_volatile(from_server) == _without_volatile(from_office)
+    assert _without_volatile(from_back) == _without_volatile(from_office)
+    document = json.loads(from_back)
+    assert len(document["tasks"]) == 28 and len(document["activities"]) == 68
