@@ -218,7 +218,9 @@ def test_status_json_keys_are_the_contract(sample):
     assert list(data) == [
         "schema_version", "as_of", "days_to_election", "campaign", "current_phase",
         "phases", "tasks", "members", "activity",
+        "units",  # additive: CLI.md's keys come first, unchanged
     ]  # fmt: skip
+    assert {"id", "name", "short", "tasks_total", "tasks_lead", "tasks_support", "overdue"} <= set(data["units"][0])
     assert set(data["campaign"]) == {"name", "locality", "election_day"}
     assert set(data["current_phase"]) == {"number", "name", "start", "end"}
     assert set(data["tasks"]) == {"total", "todo", "doing", "done", "blocked", "cancelled", "overdue"}
@@ -233,7 +235,9 @@ def test_weekly_json_keys_are_the_contract(sample):
     assert list(data) == [
         "schema_version", "week", "start", "end", "as_of", "days_to_election", "current_phase",
         "activity", "by_member", "completed", "due_next_week", "overdue",
+        "by_unit",  # additive: CLI.md's keys come first, unchanged
     ]  # fmt: skip
+    assert {"id", "name", "entries", "quantity"} <= set(data["by_unit"][0])
     assert set(data["current_phase"]) == {"number", "name"}
     assert {"id", "name", "entries", "quantity"} == set(data["by_member"][0])
     assert {"id", "title", "completed_on"} <= set(data["completed"][0])

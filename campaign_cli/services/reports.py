@@ -61,6 +61,7 @@ STATUS_KEYS = (
     "tasks",
     "members",
     "activity",
+    "units",  # additive to CLI.md's keys: units do much of the work
 )
 WEEKLY_KEYS = (
     "schema_version",
@@ -75,6 +76,7 @@ WEEKLY_KEYS = (
     "completed",
     "due_next_week",
     "overdue",
+    "by_unit",  # additive to CLI.md's keys: work logged by units
 )
 
 STATUSES = ("todo", "doing", "done", "blocked", "cancelled")
