@@ -11,6 +11,7 @@ import typer
 
 from campaign_cli.cli.common import done, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption
+from campaign_cli.cli.state import get_state
 from campaign_cli.i18n import _
 
 
@@ -72,6 +73,8 @@ def init(
 
             plan = plans.read_plan(plans.sample_path() if sample else from_file)
             campaign = plans.load_plan(service, plan)
+    if not (get_state(ctx).lang or i18n.explicit_language()):
+        i18n.set_language(campaign["lang"])  # from now on, as every later command will speak
     done(
         _("Created campaign {name!r} (election day {day}) in {db}").format(
             name=campaign["name"], day=campaign["election_day"].strftime("%d/%m/%Y"), db=service.db.url
