@@ -1,6 +1,5 @@
 """campaign init | info: starting a campaign and seeing what a database holds."""
 
-from __future__ import annotations
 
 import os
 from contextlib import contextmanager, suppress

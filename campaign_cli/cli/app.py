@@ -5,7 +5,6 @@ it imports) must stay light: typer and the stdlib only. Services, rich and the
 storage stack are imported inside the commands that use them.
 """
 
-from __future__ import annotations
 
 import os
 from typing import Annotated, Any, Optional

@@ -19,7 +19,6 @@ hooks. :func:`translate_command_help` translates the commands' docstrings (their
 Light module: typer and the stdlib only.
 """
 
-from __future__ import annotations
 
 import inspect
 import re

@@ -1,6 +1,5 @@
 """Small helpers every command module uses: context, dates, output, confirmation."""
 
-from __future__ import annotations
 
 import datetime as dt
 import sys

@@ -19,7 +19,6 @@ value is completed. A missing database, or one without a campaign, completes
 nothing and is never created.
 """
 
-from __future__ import annotations
 
 import os
 import re

@@ -7,7 +7,6 @@ the content and the header and ``cli/office.py`` for the file. Imported at
 start-up (the report commands' signatures use it): typer and stdlib only.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum

@@ -1,6 +1,5 @@
 """Console entry point: pick the language before the command tree is built."""
 
-from __future__ import annotations
 
 import sys
 

@@ -1,6 +1,5 @@
 """campaign member list | add | show | edit | remove"""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 

@@ -22,7 +22,6 @@ nothing at start-up; they come with the ``office`` extra
   :func:`read_taskwarrior`: Taskwarrior's JSON import and export format.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import json

@@ -1,6 +1,5 @@
 """Option types shared by many commands; no heavy imports (they load at start-up)."""
 
-from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path

@@ -6,7 +6,6 @@ Renderers only lay out; they never compute. User text is data: it is never
 interpreted as rich markup, and control characters are shown escaped.
 """
 
-from __future__ import annotations
 
 import csv
 import datetime as dt

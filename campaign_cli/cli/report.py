@@ -13,7 +13,6 @@ is already paid by every table, and plain block characters survive
 only for the table format; JSON, CSV and Markdown carry the data instead.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import math

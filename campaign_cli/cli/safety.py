@@ -1,6 +1,5 @@
 """campaign history | undo | export | import | backup | restore"""
 
-from __future__ import annotations
 
 import sys
 from enum import Enum

@@ -1,6 +1,5 @@
 """Root options and the per-invocation context built from them."""
 
-from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field

@@ -1,6 +1,5 @@
 """campaign task list | add | show | edit | start | done | reopen | block | cancel | remove"""
 
-from __future__ import annotations
 
 from enum import StrEnum
 from typing import Annotated, Optional

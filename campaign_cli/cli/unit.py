@@ -1,6 +1,5 @@
 """campaign unit list | add | edit | remove"""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 

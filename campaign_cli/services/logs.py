@@ -88,7 +88,7 @@ class EntryChecker:
     problem; :meth:`entry` checks a whole entry and reports every problem.
     """
 
-    def __init__(self, ctx: Context, *, brief: bool = False):
+    def __init__(self, ctx: Context, *, brief: bool = False, bulk: bool = False):
         self.ctx = ctx
         self.campaign_id = ctx.campaign_id
         #: Short messages for unknown types (an import lists the known ones once).
@@ -101,7 +101,9 @@ class EntryChecker:
         )
         self.quantity = _Memo(_check_quantity)
         self.party = _Memo(lambda ref: None if _blank(ref) else lookup.party(ctx, str(ref)))
-        self.task = _Memo(lambda ref: None if _blank(ref) else lookup.task(ctx, ref))
+        # A bulk import refers to thousands of tasks: read them all at once.
+        known_tasks = lookup.all_tasks(ctx) if bulk else None
+        self.task = _Memo(lambda ref: None if _blank(ref) else lookup.task(ctx, ref, known_tasks))
         self.place = _Memo(lambda text: validate.text(text, "place", max_len=PLACE_MAX_LEN))
         self.note = _Memo(lambda text: validate.text(text, "note", multiline=True, max_len=NOTE_MAX_LEN))
 
@@ -496,7 +498,7 @@ def import_log_rows(ctx: Context, records, *, source: str, dry_run: bool = False
     the spreadsheet (XLSX) readers so both obey exactly the same rules.
     """
     result = ImportResult(path=source, dry_run=dry_run)
-    checker = EntryChecker(ctx, brief=True)
+    checker = EntryChecker(ctx, brief=True, bulk=True)
     check, created_at = checker.entry, utc_now()
     rows: list[tuple] = []
     with ctx.transaction() as tx:

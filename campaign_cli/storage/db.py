@@ -472,6 +472,7 @@ def connect_sqlite(path: str) -> sqlite3.Connection:
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB at most: bulk imports stay in memory until commit
     except sqlite3.DatabaseError as exc:
         raise StorageError(
             _("cannot open {path}: {error}; is it a campaign database?").format(path=path, error=exc)
