@@ -33,6 +33,8 @@ class Column:
     header: str
     kind: str = "text"  # text | id | int | number | date | progress | percent
     max_width: int | None = None
+    #: Left out of terminal tables narrower than 100 columns (the data stays in every other format).
+    optional: bool = False
 
 
 @dataclass
@@ -176,6 +178,7 @@ def to_console(view: View, stream: TextIO, lang: str, *, width: int | None = Non
         soft_wrap=False,
         no_color="NO_COLOR" in os.environ or None,
     )
+    bar_width = 10 if console.width >= 110 else 4  # 80 columns: room for the task's title
     for line in view.heading:
         console.print(Text(printable(line), style="bold" if line is view.heading[0] else ""))
     if view.heading:
@@ -194,21 +197,23 @@ def to_console(view: View, stream: TextIO, lang: str, *, width: int | None = Non
             show_edge=False,
             pad_edge=False,
         )
-        for column in section.columns:
+        columns = [column for column in section.columns if console.width >= 100 or not column.optional]
+        for column in columns:
             numeric = column.kind in ("int", "number", "percent", "id")
             table.add_column(
                 Text(printable(column.header)),
                 justify="right" if numeric else "left",
                 no_wrap=column.kind in ("date", "id", "progress"),
                 max_width=column.max_width,
+                min_width=_min_width(column, section.rows),
                 overflow="fold",
             )
         for row in section.rows:
             cells = []
-            for column in section.columns:
+            for column in columns:
                 value = row.get(column.key)
                 if column.kind == "progress":
-                    cells.append(progress_bar(value, lang))
+                    cells.append(progress_bar(value, lang, width=bar_width))
                 else:
                     cells.append(Text(cell_text(value, column.kind, lang)))
             table.add_row(*cells)
@@ -216,6 +221,13 @@ def to_console(view: View, stream: TextIO, lang: str, *, width: int | None = Non
         console.print()
     for line in view.footer:
         console.print(Text(printable(line), style="dim"))
+
+
+def _min_width(column: Column, rows: list[dict[str, Any]]) -> int | None:
+    """Short headings never break ("Stat/us")."""
+    if column.kind != "text":
+        return None
+    return len(column.header) if len(column.header) <= 10 else None
 
 
 def render(view: View, fmt: OutputFormat, output: Path | None, lang: str) -> None:

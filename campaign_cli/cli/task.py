@@ -103,12 +103,12 @@ def task_list_view(rows, *, human: bool, total: int, filtered: bool):
         Column("id", _("ID"), "id"),
         Column("phase", _("Phase"), "int"),
         Column("title", _("Task"), max_width=60),
-        Column("type", _("Type")),
+        Column("type", _("Type"), optional=True),
         Column("lead", _("Lead"), max_width=30),
         Column("due", _("Due"), "date"),
         Column("status", _("Status")),
         Column("progress", _("Progress"), "progress"),
-        Column("overdue", _("Overdue")),
+        Column("overdue", _("Overdue"), optional=True),
     ]
     if filtered:
         empty = _("No task matches these filters.")
