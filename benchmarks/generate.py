@@ -50,6 +50,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
 from campaign_cli.services.campaigns import SEED_ACTIVITY_TYPES, activity_type_values, standard_phases  # noqa: E402
+from campaign_cli.services.logs import ACTIVITY_COLUMNS  # noqa: E402
 from campaign_cli.services.text import fold  # noqa: E402
 from campaign_cli.storage.db import Database  # noqa: E402
 
@@ -708,19 +709,7 @@ def _fill(
 
     activity_count = writer.insert(
         "activity",
-        (
-            "id",
-            "campaign_id",
-            "on_date",
-            "type_id",
-            "quantity",
-            "task_id",
-            "member_id",
-            "unit_id",
-            "place",
-            "note",
-            "created_at",
-        ),
+        ("id", *ACTIVITY_COLUMNS),  # the columns `log add` and `log import` write
         activity_rows(),
         rebuild_indexes=True,
     )
