@@ -307,12 +307,7 @@ class Transaction:
             if self.db.dialect == "sqlite" and "id" not in names:
                 ids = self._insert_many_sqlite(table, statement, rows)
             else:
-                cursor = self.db.conn.cursor()
-                returning = self.db.sql(statement + " RETURNING id")
-                ids = []
-                for row in rows:
-                    cursor.execute(returning, row)
-                    ids.append(cursor.fetchone()[0])
+                ids = self._insert_many_returning(statement, rows)
             if table in TRACKED_TABLES and rows:
                 if self.db.dialect == "sqlite" and "id" not in names:
                     self._record_inserts_sqlite(table, names, ids)
@@ -325,6 +320,25 @@ class Transaction:
             if translated is None:
                 raise
             raise translated from exc
+        return ids
+
+    def _insert_many_returning(self, statement: str, rows: list[tuple]) -> list[int]:
+        """Ids from RETURNING: psycopg pipelines an executemany; sqlite3 goes row by row."""
+        cursor = self.db.conn.cursor()
+        returning = self.db.sql(statement + " RETURNING id")
+        if self.db.dialect == "postgresql":
+            ids = []
+            for start in range(0, len(rows), 2_000):  # batches keep the pipeline's results small
+                cursor.executemany(returning, rows[start : start + 2_000], returning=True)
+                while True:
+                    ids.append(cursor.fetchone()[0])
+                    if not cursor.nextset():
+                        break
+            return ids
+        ids = []
+        for row in rows:
+            cursor.execute(returning, row)
+            ids.append(cursor.fetchone()[0])
         return ids
 
     def _insert_many_sqlite(self, table: str, statement: str, rows: list[tuple]) -> list[int]:
