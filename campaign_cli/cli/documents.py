@@ -39,6 +39,9 @@ ReportFormatOption = Annotated[
         help=_("Output format: table, json, csv, md, xlsx; or an official document: docx, pdf (needs LibreOffice)."),
     ),
 ]
+# The document options below are declared by every document command under these
+# parameter names (doc_number, to, parent_body, issuing_body, signer, signer_title,
+# place, date, summary, proposal); write_document() reads them from ctx.params.
 NumberOption = Annotated[
     Optional[str],
     typer.Option("--number", metavar="NN", rich_help_panel="Document (docx, pdf)",
@@ -110,16 +113,6 @@ def write_document(
     *,
     week: tuple[dt.date, dt.date] | None = None,
     phase: Optional[str] = None,
-    number: Optional[str] = None,
-    to: Optional[list[str]] = None,
-    parent_body: Optional[str] = None,
-    issuing_body: Optional[str] = None,
-    signer: Optional[str] = None,
-    signer_title: Optional[str] = None,
-    place: Optional[str] = None,
-    date: Optional[str] = None,
-    summary: Optional[str] = None,
-    proposals: Optional[list[str]] = None,
 ) -> Path:
     """Write the official report of ``kind`` as DOCX or PDF; returns the path written.
 
@@ -132,18 +125,21 @@ def write_document(
 
     service = service_context(ctx)
     data = documents.report_document(service, kind, week=week, phase=phase, lang="vi")
+    # The document options (NumberOption ... ProposalOption) that every
+    # document command declares, read once here from the command's parameters.
+    given = ctx.params
     header = documents.document_header(
         service,
-        number=number,
-        parent_body=parent_body,
-        issuing_body=issuing_body,
-        recipients=to or None,
-        signer=signer,
-        signer_title=signer_title,
-        place=place,
-        on=parse_day(ctx, date, "--date"),
-        summary=summary,
-        proposals=proposals,
+        number=given.get("doc_number"),
+        parent_body=given.get("parent_body"),
+        issuing_body=given.get("issuing_body"),
+        recipients=given.get("to") or None,
+        signer=given.get("signer"),
+        signer_title=given.get("signer_title"),
+        place=given.get("place"),
+        on=parse_day(ctx, given.get("date"), "--date"),
+        summary=given.get("summary"),
+        proposals=given.get("proposal"),
     )
     if output is None:
         period = data["period"]
@@ -162,7 +158,7 @@ def report_final(
     ctx: typer.Context,
     fmt: ReportFormatOption = ReportFormat.table,
     output: OutputOption = None,
-    number: NumberOption = None,
+    doc_number: NumberOption = None,
     to: ToOption = None,
     parent_body: ParentBodyOption = None,
     issuing_body: IssuingBodyOption = None,
@@ -181,10 +177,7 @@ def report_final(
         # the same content as data, for scripts and checks
         show(document_view(documents.report_document(service_context(ctx), "final")), output_format(fmt), output)
         return
-    write_document(
-        ctx, "final", fmt, output, number=number, to=to, parent_body=parent_body, issuing_body=issuing_body,
-        signer=signer, signer_title=signer_title, place=place, date=date, summary=summary, proposals=proposal,
-    )
+    write_document(ctx, "final", fmt, output)
 
 
 def document_view(data: dict):

@@ -86,7 +86,7 @@ def report_weekly(
     fmt: doc.ReportFormatOption = doc.ReportFormat.table,
     output: OutputOption = None,
     fail_on_overdue: FailOnOverdueOption = False,
-    number: doc.NumberOption = None,
+    doc_number: doc.NumberOption = None,
     to: doc.ToOption = None,
     parent_body: doc.ParentBodyOption = None,
     issuing_body: doc.IssuingBodyOption = None,
@@ -108,23 +108,7 @@ def report_weekly(
     except DateError as exc:
         raise DateError(f"--week: {exc}") from None
     if fmt in doc.DOCUMENT_FORMATS:
-        doc.write_document(
-            ctx,
-            "weekly",
-            fmt,
-            output,
-            week=(start, end),
-            number=number,
-            to=to,
-            parent_body=parent_body,
-            issuing_body=issuing_body,
-            signer=signer,
-            signer_title=signer_title,
-            place=place,
-            date=date,
-            summary=summary,
-            proposals=proposal,
-        )
+        doc.write_document(ctx, "weekly", fmt, output, week=(start, end))
         return
     lang = i18n.current_language()
     report = weekly_report(service, start, end, lang=lang)
@@ -155,23 +139,7 @@ def report_phase(
     from campaign_cli.services.reports import phase_report
 
     if fmt in doc.DOCUMENT_FORMATS:  # one phase: N, else the current one
-        doc.write_document(
-            ctx,
-            "phase",
-            fmt,
-            output,
-            phase=number,
-            number=doc_number,
-            to=to,
-            parent_body=parent_body,
-            issuing_body=issuing_body,
-            signer=signer,
-            signer_title=signer_title,
-            place=place,
-            date=date,
-            summary=summary,
-            proposals=proposal,
-        )
+        doc.write_document(ctx, "phase", fmt, output, phase=number)
         return
     service = service_context(ctx)
     lang = i18n.current_language()
