@@ -53,9 +53,6 @@ class AppState:
                 prepare_existing(self._context, explicit_language=bool(self.lang or i18n.explicit_language()))
         return self._context
 
-    def output_language(self) -> str:
-        return i18n.current_language()
-
     def close(self) -> None:
         if self._context is not None:
             self._context.db.close()
@@ -105,8 +102,3 @@ def get_state(ctx: typer.Context) -> AppState:
     if not isinstance(root.obj, AppState):
         root.obj = AppState()
     return root.obj
-
-
-def fail(message: str, code: int = 1) -> None:
-    typer.echo(_("Error: {message}").format(message=message), err=True)
-    raise typer.Exit(code)

@@ -33,10 +33,6 @@ class Party:
     id: int
     name: str
 
-    @property
-    def label(self) -> str:
-        return self.name
-
 
 def _pick(rows: list[dict[str, Any]], query: str, what: str, describe) -> dict[str, Any]:
     folded = fold(query)
