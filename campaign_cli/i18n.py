@@ -27,10 +27,15 @@ def set_language(lang: str) -> None:
     global _translation, _language
     lang = normalise_language(lang) or "en"
     _language = lang
+    _translation = translation_for(lang)
+
+
+def translation_for(lang: str) -> _gettext.NullTranslations:
+    """The catalog of ``lang`` (English: none), whatever the current language is."""
+    lang = normalise_language(lang) or "en"
     if lang == "en":
-        _translation = _gettext.NullTranslations()
-    else:
-        _translation = _gettext.translation("campaign", _LOCALE_DIR, languages=[lang], fallback=True)
+        return _gettext.NullTranslations()
+    return _gettext.translation("campaign", _LOCALE_DIR, languages=[lang], fallback=True)
 
 
 def current_language() -> str:

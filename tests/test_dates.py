@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from campaign_cli.errors import Invalid
 from campaign_cli.services.dates import (
     DateError,
     coerce_date,
@@ -22,7 +23,6 @@ from campaign_cli.services.dates import (
     parse_week,
     resolve_today,
 )
-from campaign_cli.services.errors import Invalid
 
 TODAY = date(2021, 5, 4)  # a Tuesday, in phase 2 of the Gia Viễn plan
 REPO = Path(__file__).resolve().parent.parent

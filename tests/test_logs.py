@@ -13,9 +13,9 @@ from conftest import db_snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from campaign_cli.errors import Conflict, Invalid, NotFound
 from campaign_cli.services import logs, types
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Conflict, Invalid, NotFound
 from campaign_cli.services.text import fold
 from campaign_cli.storage.db import Database, utc_now
 

@@ -360,7 +360,7 @@ def test_log_workbook_with_the_csv_header_and_a_bad_header(tmp_path: Path):
     ]
     sheet.cell(row=1, column=7, value="Ghi chu them")
     workbook.save(path)
-    from campaign_cli.services.errors import Invalid
+    from campaign_cli.errors import Invalid
 
     with pytest.raises(Invalid, match="unknown column"):
         list(office.read_log_rows_xlsx(path))

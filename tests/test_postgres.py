@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import Cli, db_rows, db_snapshot, open_database, with_query
 
-from campaign_cli.services.errors import Conflict, Invalid
+from campaign_cli.errors import Conflict, Invalid
 from campaign_cli.storage.db import Database, redact_url
 
 PG_URL = "postgresql+psycopg://someone@/campaign?host=/nonexistent-campaign-socket-dir"

@@ -16,9 +16,9 @@ from conftest import open_database
 from hypothesis import given
 from hypothesis import strategies as st
 
+from campaign_cli.errors import Conflict, Invalid, NotFound
 from campaign_cli.services import tasks
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Conflict, Invalid, NotFound
 from campaign_cli.services.text import fold
 from campaign_cli.storage.db import Database, utc_now
 from tests.conftest import db_snapshot

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 from conftest import db_rows, db_snapshot, open_database
 
+from campaign_cli.errors import Ambiguous, Conflict, Invalid, NotFound
 from campaign_cli.services import members, units
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Ambiguous, Conflict, Invalid, NotFound
 from campaign_cli.storage.db import utc_now
 
 # The sample subcommittee (DOMAIN.md), in the order it is typed in, not the official one.

@@ -7,7 +7,7 @@ storage stack are imported inside the commands that use them.
 
 
 import os
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -33,8 +33,8 @@ class CampaignGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
+        from campaign_cli.errors import CampaignError
         from campaign_cli.services.dates import DateError
-        from campaign_cli.services.errors import CampaignError
 
         try:
             return super().invoke(ctx)
@@ -66,16 +66,6 @@ def _is_click_exception(exc: Exception) -> bool:
     from typer.exceptions import TyperException
 
     return isinstance(exc, (TyperException, typer.Exit, typer.Abort))
-
-
-def new_typer(help_text: str, **kwargs: Any) -> typer.Typer:
-    return typer.Typer(
-        help=help_text,
-        rich_markup_mode=None,
-        no_args_is_help=True,
-        add_completion=False,
-        **kwargs,
-    )
 
 
 app = typer.Typer(

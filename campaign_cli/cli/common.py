@@ -4,13 +4,24 @@
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from campaign_cli.cli.options import OutputFormat
 from campaign_cli.cli.state import get_state
 from campaign_cli.i18n import _
+
+
+def new_typer(help_text: str, **kwargs: Any) -> typer.Typer:
+    """A noun's command group (``campaign task``): plain help, no completion of its own."""
+    return typer.Typer(
+        help=help_text,
+        rich_markup_mode=None,
+        no_args_is_help=True,
+        add_completion=False,
+        **kwargs,
+    )
 
 
 def service_context(ctx: typer.Context, *, must_exist: bool = True):

@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from campaign_cli.cli import complete
-from campaign_cli.cli.app import new_typer
-from campaign_cli.cli.common import confirm_removal, done, parse_day, service_context, show
+from campaign_cli.cli.common import confirm_removal, done, new_typer, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
 from campaign_cli.i18n import _, pgettext
 
@@ -180,10 +179,10 @@ def log_list(
 
 def _detach(value: Optional[str]):
     """For edit: None keeps, 'none' detaches (None to the service), else the reference."""
-    from campaign_cli.services.logs import _UNSET
+    from campaign_cli.vocabulary import UNSET
 
     if value is None:
-        return _UNSET
+        return UNSET
     return None if value.strip().lower() in CLEAR_WORDS else value
 
 

@@ -6,11 +6,11 @@ from typing import Annotated, Optional
 import typer
 
 from campaign_cli.cli import complete
-from campaign_cli.cli.app import new_typer
-from campaign_cli.cli.common import confirm_removal, done, service_context, show
+from campaign_cli.cli.common import confirm_removal, done, new_typer, service_context, show
+from campaign_cli.cli.labels import role_label, status_label
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, Role, YesOption
 from campaign_cli.cli.unit import removal_effects
-from campaign_cli.i18n import _, ngettext, pgettext
+from campaign_cli.i18n import _, ngettext
 
 app = new_typer(_("Members of the subcommittee: chair, vice-chairs, secretary and members."))
 
@@ -26,24 +26,9 @@ RoleOption = Annotated[
 MEMBER_KEYS = ("id", "name", "role", "title", "unit", "unit_id", "phone", "email", "tasks_lead", "tasks_support")
 
 
-def role_label(code: str) -> str:
-    """A role for people to read (Trưởng Tiểu ban ... in Vietnamese); JSON and CSV keep the code."""
-    labels = {
-        "chair": _("Chair"),
-        "vice-chair": _("Vice-chair"),
-        "secretary": _("Secretary"),
-        "member": pgettext("role", "Member"),
-        "lead": _("Lead"),
-        "support": _("Support"),
-    }
-    return labels.get(code, code)
-
-
 def _readable(rows, human: bool):
     if not human:
         return rows
-    from campaign_cli.cli.task import status_label
-
     return [
         {**row, "role": role_label(row["role"]), **({"status": status_label(row["status"])} if "status" in row else {})}
         for row in rows
@@ -205,7 +190,8 @@ def member_edit(
     ] = None,
 ) -> None:
     """Change a member's name, role, position, unit or contact details."""
-    from campaign_cli.services.members import UNSET, edit_member
+    from campaign_cli.services.members import edit_member
+    from campaign_cli.vocabulary import UNSET
 
     if all(value is None for value in (name, role, title, unit, phone, email)):
         ctx.fail(_("nothing to change: give --name, --role, --title, --unit, --phone or --email"))

@@ -25,7 +25,6 @@ nothing at start-up; they come with the ``office`` extra
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -34,8 +33,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from campaign_cli.errors import Invalid
 from campaign_cli.i18n import _
-from campaign_cli.services.errors import Invalid
 
 # -- shared ------------------------------------------------------------------------------
 _EXTRA = "office"
@@ -55,28 +54,10 @@ def _require(module: str, package: str):
 
 
 def _write_binary(path: Path | str, write: Callable[[IO[bytes]], None]) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as exc:
-        raise Invalid(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; a report is for sharing
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    """Private, atomic, never over the database (campaign_cli.files)."""
+    from campaign_cli.files import write_file
+
+    write_file(path, write, binary=True)
 
 
 def _short_date(day: dt.date | None) -> str:

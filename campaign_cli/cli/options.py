@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from campaign_cli.i18n import _
+from campaign_cli.vocabulary import MemberRole, TaskStatus
 
 
 class OutputFormat(str, Enum):
@@ -18,19 +19,8 @@ class OutputFormat(str, Enum):
     xlsx = "xlsx"  # a workbook (cli/office.py): needs --output or a redirected standard output
 
 
-class Role(str, Enum):
-    chair = "chair"
-    vice_chair = "vice-chair"
-    secretary = "secretary"
-    member = "member"
-
-
-class Status(str, Enum):
-    todo = "todo"
-    doing = "doing"
-    done = "done"
-    blocked = "blocked"
-    cancelled = "cancelled"
+Role = MemberRole
+Status = TaskStatus
 
 
 FormatOption = Annotated[

@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from campaign_cli.cli import complete
-from campaign_cli.cli.app import new_typer
-from campaign_cli.cli.common import confirm_removal, done, parse_day, service_context, show
+from campaign_cli.cli.common import confirm_removal, done, new_typer, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
 from campaign_cli.i18n import _
 
@@ -95,11 +94,12 @@ def phase_edit(
     ] = None,
 ) -> None:
     """Rename a phase or move its dates."""
-    from campaign_cli.services.phases import _UNSET, edit_phase
+    from campaign_cli.services.phases import edit_phase
+    from campaign_cli.vocabulary import UNSET
 
     service = service_context(ctx)
     if end is None:
-        new_end = _UNSET
+        new_end = UNSET
     elif end.strip().lower() in ("none", "open", "-", ""):
         new_end = None
     else:

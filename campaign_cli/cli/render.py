@@ -14,7 +14,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -247,8 +246,8 @@ def write_xlsx(view: View, output: Path | None, lang: str) -> None:
 
     if output is None:
         if sys.stdout.isatty():
+            from campaign_cli.errors import Invalid
             from campaign_cli.i18n import _
-            from campaign_cli.services.errors import Invalid
 
             raise Invalid(_("xlsx is a binary format: give --output FILE.xlsx or redirect standard output to a file"))
         sys.stdout.flush()
@@ -270,19 +269,7 @@ def emit(view: View, fmt: OutputFormat, stream: TextIO, lang: str, *, width: int
 
 
 def write_atomically(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename over."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    """Private, atomic, never over the database (campaign_cli.files)."""
+    from campaign_cli.files import write_file
+
+    write_file(path, write)

@@ -24,8 +24,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from campaign_cli.cli import documents as doc
-from campaign_cli.cli.app import new_typer
-from campaign_cli.cli.common import service_context, show
+from campaign_cli.cli.common import new_typer, service_context, show
+from campaign_cli.cli.labels import role_label, state_label, status_label
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption
 from campaign_cli.i18n import _, ngettext, pgettext
 
@@ -206,48 +206,6 @@ def _fail_if_overdue(enabled: bool, count: int) -> None:
 
 
 # -- words -----------------------------------------------------------------------
-#: (language, kind, code) -> label: views label thousands of rows.
-_LABELS: dict[tuple[str, str, str], str] = {}
-
-
-def _cached_label(kind: str, code: str, make) -> str:
-    from campaign_cli import i18n
-
-    key = (i18n.current_language(), kind, code)
-    if key not in _LABELS:
-        _LABELS[key] = make(code)
-    return _LABELS[key]
-
-
-def status_label(code: str) -> str:
-    """The words ``task list`` uses for a status."""
-    from campaign_cli.cli.task import status_label as label
-
-    return _cached_label("status", code, label)
-
-
-def state_label(code: str) -> str:
-    """A phase's state (services.reports.phase_state) for people."""
-
-    def label(value: str) -> str:
-        return {
-            "on_track": _("on track"),
-            "behind": _("behind"),
-            "complete": _("complete"),
-            "upcoming": _("upcoming"),
-            "no_tasks": _("no tasks"),
-        }.get(value, value)
-
-    return _cached_label("state", code, label)
-
-
-def role_label(code: str) -> str:
-    """The words ``member list`` uses for a role (also lead / support)."""
-    from campaign_cli.cli.member import role_label as label
-
-    return _cached_label("role", code, label)
-
-
 def countdown_text(days: int, election_day: dt.date) -> str:
     """'38 days to election day 23/05/2021', 'election day is today', '12 days after ...'."""
     from campaign_cli.services.dates import format_date

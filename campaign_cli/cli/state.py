@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from campaign_cli import i18n
+from campaign_cli import files, i18n
 from campaign_cli.i18n import _
 
 
@@ -42,6 +42,7 @@ class AppState:
             from campaign_cli.storage.db import Database
 
             db = Database(self.url)
+            files.protect_database(db.path)
             self._context = Context(
                 db=db,
                 today=self.today(),

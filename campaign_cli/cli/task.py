@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from campaign_cli.cli import complete
-from campaign_cli.cli.app import new_typer
-from campaign_cli.cli.common import confirm_removal, done, parse_day, service_context, show
+from campaign_cli.cli.common import confirm_removal, done, new_typer, parse_day, service_context, show
+from campaign_cli.cli.labels import party_kind_label, status_label
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, Status, YesOption
 from campaign_cli.i18n import _, ngettext, pgettext
 
@@ -32,18 +32,6 @@ TASK_KEYS = (
 )  # fmt: skip
 #: Words that clear an optional value in ``task edit``.
 NONE_WORDS = ("none", "-", "")
-
-
-def status_label(code: str) -> str:
-    """A status for people to read; JSON and CSV keep the code."""
-    labels = {
-        "todo": _("to do"),
-        "doing": _("in progress"),
-        "done": _("done"),
-        "blocked": _("blocked"),
-        "cancelled": _("cancelled"),
-    }
-    return labels.get(code, code)
 
 
 def previous_status(code: str) -> str:
@@ -72,11 +60,6 @@ def field_label(name: str) -> str:
         "themes": _("themes"),
     }
     return labels.get(name, name)
-
-
-def kind_label(kind: str) -> str:
-    """member or unit, for people to read."""
-    return {"member": _("member"), "unit": _("unit")}.get(kind, kind)
 
 
 def _human(fmt: OutputFormat) -> bool:
@@ -154,7 +137,7 @@ def task_show_view(task, *, human: bool, lang: str):
         {
             "role": _("Lead") if role == "lead" and human else _("Support") if human else role,
             **party,
-            **({"kind": kind_label(party["kind"])} if human else {}),
+            **({"kind": party_kind_label(party["kind"])} if human else {}),
         }
         for role, party in parties
     ]
@@ -338,7 +321,7 @@ def task_show(
 
 def _clearable(value: Optional[str]):
     """None: not given; "none": clear; anything else: the new value."""
-    from campaign_cli.services.tasks import UNSET
+    from campaign_cli.vocabulary import UNSET
 
     if value is None:
         return UNSET
@@ -389,7 +372,8 @@ def task_edit(
     ] = None,
 ) -> None:
     """Change a task's title, phase, type, assignments, due date, target or themes."""
-    from campaign_cli.services.tasks import UNSET, edit_task
+    from campaign_cli.services.tasks import edit_task
+    from campaign_cli.vocabulary import UNSET
 
     new_due = _clearable(due)
     if new_due is not UNSET and new_due is not None:

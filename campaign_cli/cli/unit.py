@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from campaign_cli.cli import complete
-from campaign_cli.cli.app import new_typer
-from campaign_cli.cli.common import confirm_removal, done, service_context, show
+from campaign_cli.cli.common import confirm_removal, done, new_typer, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
 from campaign_cli.i18n import _, ngettext
 

@@ -6,14 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from campaign_cli.errors import Conflict, Invalid
 from campaign_cli.i18n import _
 from campaign_cli.services import validate
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Conflict, Invalid
 from campaign_cli.services.text import fold
 from campaign_cli.storage.db import Transaction, utc_now
+from campaign_cli.vocabulary import Level, codes
 
-LEVELS = ("province", "district", "commune")
+LEVELS = codes(Level)
 PHASE_TEMPLATES = ("standard", "none")
 
 #: The activity types every new campaign starts with (CLI.md): code, Vietnamese

@@ -8,8 +8,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from campaign_cli.errors import Ambiguous, NoCampaign
 from campaign_cli.i18n import _
-from campaign_cli.services.errors import Ambiguous, NoCampaign
 from campaign_cli.storage.db import Database
 
 CAMPAIGN_COLUMNS = "id, name, locality, level, election_day, lang, issuing_body, signer, place, created_at"

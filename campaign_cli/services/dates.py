@@ -25,8 +25,8 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
+from campaign_cli.errors import Invalid
 from campaign_cli.i18n import N_, _
-from campaign_cli.services.errors import Invalid
 
 __all__ = [
     "DateError",

@@ -34,10 +34,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from campaign_cli.errors import Invalid
 from campaign_cli.services import reports
 from campaign_cli.services.context import Context
 from campaign_cli.services.dates import coerce_date
-from campaign_cli.services.errors import Invalid
 
 KINDS = ("weekly", "phase", "final")
 #: The document symbol after the number: BC (báo cáo) - TBTT (Tiểu ban Thông tin, tuyên truyền).

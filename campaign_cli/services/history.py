@@ -35,9 +35,9 @@ import datetime as dt
 import json
 from typing import Any
 
+from campaign_cli.errors import CampaignError, Conflict, Invalid, NotFound
 from campaign_cli.i18n import N_, NP_, _, pgettext
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import CampaignError, Conflict, Invalid, NotFound
 from campaign_cli.storage.db import Transaction
 
 #: DATE columns: history keeps them as ISO text; undo writes them back as dates.

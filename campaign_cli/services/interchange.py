@@ -26,10 +26,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from campaign_cli.errors import CampaignError
 from campaign_cli.i18n import _
 from campaign_cli.services.context import Context
 from campaign_cli.services.dates import coerce_date
-from campaign_cli.services.errors import CampaignError
 from campaign_cli.services.text import fold
 
 SLUG_MAX = 48

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from campaign_cli.errors import CampaignError, Invalid, NotFound
 from campaign_cli.i18n import _
 from campaign_cli.services import lookup, validate
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import CampaignError, Invalid, NotFound
 from campaign_cli.storage.db import Transaction, utc_now
+from campaign_cli.vocabulary import UNSET
 
 #: Columns written for one entry, in the order of the value tuples below.
 ACTIVITY_COLUMNS = (
@@ -44,7 +45,6 @@ NOTE_MAX_LEN = 1000
 #: ``2.098`` or ``1,500``: a thousands group in vi, a decimal in en.
 _GROUPED_NUMBER = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+", re.ASCII)
 
-_UNSET: Any = object()
 
 
 # -- checking one entry --------------------------------------------------------
@@ -262,13 +262,13 @@ def edit_log(
     on_date: dt.date | None = None,
     type: str | None = None,
     quantity: float | int | str | None = None,
-    by: str | None | Any = _UNSET,
-    task: int | str | None | Any = _UNSET,
+    by: str | None | Any = UNSET,
+    task: int | str | None | Any = UNSET,
     place: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
     """Correct an entry; ``by=None`` / ``task=None`` detach it, leaving them out keeps them."""
-    if (on_date, type, quantity, place, note) == (None,) * 5 and by is _UNSET and task is _UNSET:
+    if (on_date, type, quantity, place, note) == (None,) * 5 and by is UNSET and task is UNSET:
         raise Invalid(_("nothing to change: give --date, --type, --qty, --by, --task, --place or --note"))
     with ctx.transaction() as tx:
         entry_id = _entry_row_id(ctx, ref)
@@ -283,11 +283,11 @@ def edit_log(
             values["type_id"] = type_row["id"]
         if quantity is not None:
             values["quantity"] = checker.quantity(quantity)
-        if by is not _UNSET:
+        if by is not UNSET:
             party = checker.party(by)
             values["member_id"] = party.id if party and party.kind == "member" else None
             values["unit_id"] = party.id if party and party.kind == "unit" else None
-        if task is not _UNSET:
+        if task is not UNSET:
             task_row = checker.task(task)
             values["task_id"] = task_row["id"] if task_row else None
         if place is not None:

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from campaign_cli.errors import Ambiguous, Invalid, NotFound
 from campaign_cli.i18n import N_, _
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Ambiguous, Invalid, NotFound
 from campaign_cli.services.text import fold
 
 MAX_CANDIDATES = 8

@@ -11,15 +11,16 @@ import datetime as dt
 import re
 from typing import Any
 
+from campaign_cli.errors import Invalid
 from campaign_cli.i18n import _
 from campaign_cli.services import lookup, validate
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Invalid
 from campaign_cli.services.text import fold, matches, name_sort_key
 from campaign_cli.storage.db import Transaction
+from campaign_cli.vocabulary import UNSET, MemberRole, codes
 
 #: Roles in the order official lists use.
-ROLES = ("chair", "vice-chair", "secretary", "member")
+ROLES = codes(MemberRole)
 ROLE_ORDER = {role: index for index, role in enumerate(ROLES)}
 
 MAX_NAME = 200
@@ -30,7 +31,6 @@ _PHONE = re.compile(r"[0-9 +().\-]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 #: Leaving an optional argument of :func:`edit_member` out keeps the value.
-UNSET: Any = object()
 
 # One row per member with its unit and task counts, aggregated in SQL.
 _MEMBER_QUERY = (

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from campaign_cli.errors import Conflict, Invalid
 from campaign_cli.i18n import _
 from campaign_cli.services import lookup, validate
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Conflict, Invalid
+from campaign_cli.vocabulary import UNSET
 
 PHASE_COLUMNS = "id, number, name, start_date, end_date"
 
@@ -82,7 +83,6 @@ def get_phase(ctx: Context, phase_id: int) -> dict[str, Any]:
     return ctx.db.one(f"SELECT {PHASE_COLUMNS} FROM phase WHERE id = ?", (phase_id,))
 
 
-_UNSET: Any = object()
 
 
 def edit_phase(
@@ -91,7 +91,7 @@ def edit_phase(
     *,
     name: str | None = None,
     start: dt.date | None = None,
-    end: dt.date | None | Any = _UNSET,
+    end: dt.date | None | Any = UNSET,
 ) -> dict[str, Any]:
     """Change a phase; ``end=None`` opens its end, leaving ``end`` out keeps it."""
     with ctx.transaction() as tx:
@@ -100,7 +100,7 @@ def edit_phase(
         if name is not None:
             values["name"] = _clean_name(name)
         new_start = start or phase["start_date"]
-        new_end = phase["end_date"] if end is _UNSET else end
+        new_end = phase["end_date"] if end is UNSET else end
         _check_dates(new_start, new_end)
         _check_overlap(ctx, new_start, new_end, ignore_id=phase["id"])
         values["start_date"] = new_start

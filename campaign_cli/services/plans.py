@@ -13,9 +13,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from campaign_cli.errors import CampaignError, Invalid
 from campaign_cli.i18n import _
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import CampaignError, Invalid
 
 SAMPLE_NAME = "gia-vien-2021.toml"
 PLAN_FORMAT = 1

@@ -40,6 +40,7 @@ from typing import Any
 from campaign_cli.services.context import Context
 from campaign_cli.services.dates import coerce_date, iso_week_label
 from campaign_cli.services.tasks import task_overdue_sql, task_progress, task_progress_sql
+from campaign_cli.vocabulary import TaskStatus, codes
 
 SCHEMA_VERSION = 1
 BEHIND_MARGIN = 0.10
@@ -79,7 +80,7 @@ WEEKLY_KEYS = (
     "by_unit",  # additive to CLI.md's keys: work logged by units
 )
 
-STATUSES = ("todo", "doing", "done", "blocked", "cancelled")
+STATUSES = codes(TaskStatus)
 
 # -- shared SQL ---------------------------------------------------------------
 # Progress and overdue come from services.tasks (task_progress_sql,

@@ -44,25 +44,22 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from campaign_cli.errors import Conflict, Invalid, NotFound
 from campaign_cli.i18n import _
 from campaign_cli.services import lookup, validate
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Conflict, Invalid, NotFound
 from campaign_cli.services.text import fold
 from campaign_cli.storage.db import Transaction, utc_now
+from campaign_cli.vocabulary import CLOSED_STATUSES, UNSET, TaskStatus, codes
 
-STATUSES = ("todo", "doing", "done", "blocked", "cancelled")
-#: Statuses that end a task's life; only ``reopen`` leads out of them.
-CLOSED = ("done", "cancelled")
+STATUSES = codes(TaskStatus)
+CLOSED = CLOSED_STATUSES
 SORTS = ("phase", "due", "id")
 
 MAX_TITLE = 500
 MAX_THEME = 200
 MAX_UNIT_OF_MEASURE = 50
 MAX_REASON = 500
-
-#: Leaving an optional argument of :func:`edit_task` out keeps the value.
-UNSET: Any = object()
 
 #: (from, to) pairs :func:`set_status` allows; see the module docstring.
 TRANSITIONS = frozenset(

@@ -28,19 +28,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from campaign_cli.errors import Conflict, Invalid, StorageError
 from campaign_cli.i18n import _
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Conflict, Invalid, StorageError
 from campaign_cli.services.text import clean_user_text, fold
+from campaign_cli.vocabulary import AssignmentRole, Level, MemberRole, TaskStatus, codes
 
 FORMAT = "campaign-export"
 VERSION = 1
 
-LEVELS = ("province", "district", "commune")
+LEVELS = codes(Level)
 LANGS = ("vi", "en")
-ROLES = ("chair", "vice-chair", "secretary", "member")
-STATUSES = ("todo", "doing", "done", "blocked", "cancelled")
-ASSIGNMENT_ROLES = ("lead", "support")
+ROLES = codes(MemberRole)
+STATUSES = codes(TaskStatus)
+ASSIGNMENT_ROLES = codes(AssignmentRole)
 
 #: Generous limits: an import must take whatever the commands may have stored.
 MAX_LINE = 1000

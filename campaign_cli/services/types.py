@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from campaign_cli.errors import Conflict, Invalid
 from campaign_cli.i18n import _
 from campaign_cli.services import lookup, validate
 from campaign_cli.services.campaigns import SEED_ACTIVITY_TYPES, activity_type_values
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Conflict, Invalid
 from campaign_cli.services.text import fold
 from campaign_cli.storage.db import Transaction
 

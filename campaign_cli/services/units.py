@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from campaign_cli.errors import Conflict, Invalid
 from campaign_cli.i18n import _
 from campaign_cli.services import lookup, validate
 from campaign_cli.services.context import Context
-from campaign_cli.services.errors import Conflict, Invalid
 from campaign_cli.services.text import collation_key, fold
 from campaign_cli.storage.db import Transaction
 

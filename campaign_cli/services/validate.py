@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
+from campaign_cli.errors import Invalid
 from campaign_cli.i18n import N_, _
-from campaign_cli.services.errors import Invalid
 from campaign_cli.services.text import clean_user_text
 
 MAX_QUANTITY = 1_000_000_000

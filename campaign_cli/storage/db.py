@@ -34,8 +34,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from campaign_cli.errors import CampaignError, Conflict, Invalid, StorageError
 from campaign_cli.i18n import N_, _
-from campaign_cli.services.errors import CampaignError, Conflict, Invalid, StorageError
 
 sqlite3.register_adapter(dt.date, dt.date.isoformat)
 sqlite3.register_converter("DATE", lambda raw: dt.date.fromisoformat(raw.decode()))

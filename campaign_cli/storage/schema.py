@@ -158,7 +158,7 @@ def ensure_schema(db: Database) -> Upgrade | None:
 def _refuse_newer(version: int) -> None:
     target = current_version()
     if version > target:
-        from campaign_cli.services.errors import StorageError
+        from campaign_cli.errors import StorageError
 
         raise StorageError(
             _(
@@ -174,7 +174,7 @@ def upgrade(db: Database, *, now: dt.datetime | None = None) -> Upgrade | None:
     Returns what was done, or None when there was nothing to do (another
     process upgraded it first).
     """
-    from campaign_cli.services.errors import CampaignError, StorageError
+    from campaign_cli.errors import CampaignError, StorageError
 
     target = current_version()
     backup: str | None = None

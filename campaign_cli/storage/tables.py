@@ -26,6 +26,8 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from campaign_cli.vocabulary import AssignmentRole, MemberRole, TaskStatus, sql_list
+
 #: Bumped by every migration; stored in ``meta`` under ``schema_version``.
 SCHEMA_VERSION = 2
 
@@ -79,9 +81,7 @@ class Unit(SQLModel, table=True):
 class Member(SQLModel, table=True):
     __tablename__ = "member"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('chair', 'vice-chair', 'secretary', 'member')", name="member_role"
-        ),
+        CheckConstraint(f"role IN ({sql_list(MemberRole)})", name="member_role"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE", index=True)
@@ -109,9 +109,7 @@ class ActivityType(SQLModel, table=True):
 class Task(SQLModel, table=True):
     __tablename__ = "task"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('todo', 'doing', 'done', 'blocked', 'cancelled')", name="task_status"
-        ),
+        CheckConstraint(f"status IN ({sql_list(TaskStatus)})", name="task_status"),
         CheckConstraint("target IS NULL OR target >= 0", name="task_target"),
         Index("ix_task_campaign_status_due", "campaign_id", "status", "due"),
         Index("ix_task_phase", "phase_id"),
@@ -137,7 +135,7 @@ class Assignment(SQLModel, table=True):
 
     __tablename__ = "assignment"
     __table_args__ = (
-        CheckConstraint("role IN ('lead', 'support')", name="assignment_role"),
+        CheckConstraint(f"role IN ({sql_list(AssignmentRole)})", name="assignment_role"),
         CheckConstraint(
             "(member_id IS NULL) <> (unit_id IS NULL)", name="assignment_one_party"
         ),
