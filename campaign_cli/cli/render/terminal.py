@@ -1,0 +1,323 @@
+"""Tables for a terminal: every table fits its width, every row is one line, rows stream.
+
+How a section becomes a table:
+
+1. Every cell is turned into text once (``values.formatter``: labels for
+   codes, numbers and dates for people), on one line.
+2. Each column gets a natural width (its longest cell or heading) and a
+   minimum: headings are never cut; numbers, dates and labels never shrink;
+   text and names may shrink to their ``min_width``.
+3. If the minimums do not fit, columns are left out, the highest priority
+   number first (never an ``ESSENTIAL`` one), and a note under the table
+   names them and says how to see them (``--wide`` or a wider terminal).
+4. The room left is shared among the text columns up to their natural
+   width; a longer text is cut after a whole word and ends in "…" (the full
+   text stays in ``show``, JSON, CSV, Markdown and XLSX).
+5. Rows are written one line each, as they come.
+
+Layout costs one pass over the cells, writing a second: linear in the rows,
+with no per-row layout engine (20,000 log entries print in well under a
+second). Colour carries meaning only (red bad, yellow soon, green good) and
+only on a terminal without ``NO_COLOR``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any, TextIO
+
+from campaign_cli.cli.render import textfit, values
+from campaign_cli.cli.render.model import ESSENTIAL, Column, Section, View, columns_for, section_for
+from campaign_cli.i18n import _, ngettext
+
+GAP = 2
+#: Columns of a progress bar: as wide as there is room for, within these.
+BAR_MAX, BAR_MIN = 10, 5
+#: Shortest a text or a name column is cut to, unless the view says otherwise.
+TEXT_MIN, NAME_MIN = 12, 22
+#: Width of a table written to a file (read later in an editor, not an 80-column terminal).
+FILE_WIDTH = 120
+
+_NUMERIC = ("id", "int", "number", "quantity", "percent")
+#: Kinds that may be cut to fit (at a word boundary, with "…"); codes, e-mail
+#: addresses and phone numbers are never cut: a cut one is a wrong one.
+_FLEXIBLE = ("text", "name")
+_STYLE = {"bad": "31", "warn": "33", "good": "32", "bold": "1", "dim": "2"}
+
+
+def terminal_width(stream: TextIO) -> int:
+    """COLUMNS when set (scripts and tests choose), else the terminal's width, else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if _isatty(stream):
+        return shutil.get_terminal_size((80, 24)).columns
+    return 80
+
+
+def colour_wanted(stream: TextIO) -> bool:
+    """Colour only for a person at a terminal that wants it (https://no-color.org)."""
+    return _isatty(stream) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Painter:
+    """ANSI styles when colour is on; the text unchanged when it is off."""
+
+    def __init__(self, colour: bool):
+        self.colour = colour
+
+    def __call__(self, text: str, style: str | None) -> str:
+        if not self.colour or not style or not text:
+            return text
+        return f"\x1b[{_STYLE[style]}m{text}\x1b[0m"
+
+
+def write_view(view: View, stream: TextIO, lang: str, *, width: int, colour: bool = False, wide: bool = False) -> None:
+    paint = Painter(colour)
+    write = stream.write
+    lines = _heading_lines(view)
+    for index, (line, style) in enumerate(lines):
+        for part in textfit.wrap(textfit.printable(line), width) if line else [""]:
+            write(paint(part, style if index == 0 or style != "bold" else None) + "\n")
+    if lines:
+        write("\n")
+    covered: tuple[str, ...] = ()
+    if view.chart is not None:
+        covered = view.chart.covers
+        for line in view.chart.draw(width):
+            write(line.rstrip() + "\n")
+        if view.chart.legend:
+            write(paint(view.chart.legend, "dim") + "\n")
+        write("\n")
+    for section in view.sections:
+        if not section_for(section, "people") or section.name in covered:
+            continue
+        write_section(section, stream, lang, width=width, paint=paint, wide=wide)
+    for line in view.footer:
+        for part in textfit.wrap(textfit.printable(line), width):
+            write(paint(part, "dim") + "\n")
+
+
+def _heading_lines(view: View) -> list[tuple[str, str | None]]:
+    if view.title:
+        return [(view.title, "bold"), *((line, None) for line in view.heading)]
+    return [(line, "bold" if index == 0 else None) for index, line in enumerate(view.heading)]
+
+
+# -- one section --------------------------------------------------------------------------
+class _Layout:
+    """The columns a section shows at a width, and how wide each is."""
+
+    def __init__(self, columns: list[Column], widths: list[int], bars: dict[int, int], left_out: list[Column]):
+        self.columns = columns
+        self.widths = widths
+        self.bars = bars  # column index -> bar width
+        self.left_out = left_out
+
+
+def write_section(
+    section: Section, stream: TextIO, lang: str, *, width: int, paint: Painter, wide: bool = False
+) -> None:
+    write = stream.write
+    if section.title:
+        for part in textfit.wrap(textfit.printable(section.title), width):
+            write(paint(part, "bold") + "\n")
+    if not section.rows:
+        for part in textfit.wrap(textfit.printable(section.empty or "-"), width):
+            write(paint(part, "dim") + "\n")
+        write("\n")
+        return
+    columns = columns_for(section, "people")
+    rows = section.rows
+    if section.preview is not None and not wide and len(rows) > section.preview:
+        shown, hidden = rows[: section.preview], len(rows) - section.preview
+    else:
+        shown, hidden = rows, 0
+    cells, shorts, tones, raws = _cells(columns, shown, lang)
+    layout = lay_out(columns, cells, shorts, width=None if wide else width)
+    _write_rows(layout, columns, cells, shorts, tones, raws, write, paint, rule=not section.compact)
+    if hidden:
+        more = ngettext("… and {n} more", "… and {n} more", hidden).format(n=hidden)
+        if section.more:
+            more += ": " + section.more
+        for part in textfit.wrap(more, width):
+            write(part + "\n")
+    if layout.left_out:
+        note = _("Left out at this width: {columns} (--wide or a wider terminal shows them).").format(
+            columns=", ".join(column.header for column in layout.left_out)
+        )
+        for part in textfit.wrap(note, width):
+            write(paint(part, "dim") + "\n")
+    write("\n")
+
+
+def _cells(columns: list[Column], rows: list[dict[str, Any]], lang: str):
+    """Every cell's text (one line), the short forms of names, each cell's tone, progress values."""
+    texts: list[list[str]] = []
+    shorts: dict[int, list[str]] = {}
+    tones: dict[int, list[str | None]] = {}
+    raws: dict[int, list[Any]] = {}
+    for index, column in enumerate(columns):
+        show = values.formatter(column, lang)
+        key = column.key
+        if column.short_first and column.short_key:
+            short_key = column.short_key
+            rows_key = [row.get(short_key) or row.get(key) for row in rows]
+            texts.append([textfit.one_line(show(value)) for value in rows_key])
+            continue
+        if column.kind == "progress":
+            raws[index] = [row.get(key) for row in rows]
+        if column.kind in _FLEXIBLE:
+            column_texts = [textfit.one_line(show(row.get(key))) for row in rows]
+        else:
+            column_texts = [show(row.get(key)) for row in rows]
+        if column.tone is not None or column.tone_key is not None or column.kind == "state":
+            column_tones = [values.tone_of(column, row) for row in rows]
+            if column.kind == "status":
+                column_texts = [
+                    text + values.ALERT_MARK if tone == values.BAD and text else text
+                    for text, tone in zip(column_texts, column_tones, strict=True)
+                ]
+            tones[index] = column_tones
+        if column.short_key:
+            short_key = column.short_key
+            shorts[index] = [textfit.one_line(show(row.get(short_key) or row.get(key))) for row in rows]
+        texts.append(column_texts)
+    return texts, shorts, tones, raws
+
+
+def lay_out(
+    columns: list[Column], cells: list[list[str]], shorts: dict[int, list[str]], *, width: int | None
+) -> _Layout:
+    """Which columns fit in ``width`` (None: all, at their natural width) and how wide each is."""
+    measure = textfit.width
+    heads = [measure(column.header) for column in columns]
+    natural: list[int] = []
+    minimum: list[int] = []
+    bars: dict[int, int] = {}
+    percents: dict[int, int] = {}
+    for index, column in enumerate(columns):
+        longest = max((measure(text) for text in cells[index]), default=0)
+        if column.kind == "progress":
+            percents[index] = longest
+            natural.append(max(heads[index], BAR_MAX + 1 + longest))
+            minimum.append(max(heads[index], BAR_MIN + 1 + longest))
+            bars[index] = BAR_MAX
+            continue
+        full = max(heads[index], longest)
+        if column.kind not in _FLEXIBLE:
+            natural.append(full)
+            minimum.append(full)
+            continue
+        if width is not None and column.max_width:
+            full = min(full, max(column.max_width, heads[index]))
+        if index in shorts:
+            short = max((measure(text) for text in shorts[index]), default=0)
+            floor = column.min_width or min(short, 2 * NAME_MIN)
+        else:
+            floor = column.min_width or (NAME_MIN if column.kind == "name" else TEXT_MIN)
+        natural.append(full)
+        minimum.append(min(full, max(heads[index], floor)))
+    keep = list(range(len(columns)))
+    left_out: list[int] = []
+    if width is not None:
+
+        def needed(indices: list[int]) -> int:
+            return sum(minimum[i] for i in indices) + GAP * (len(indices) - 1)
+
+        while needed(keep) > width:
+            droppable = [i for i in keep if columns[i].rank > ESSENTIAL]
+            if not droppable:
+                break
+            worst = max(droppable, key=lambda i: (columns[i].rank, i))
+            keep.remove(worst)
+            left_out.append(worst)
+        if needed(keep) > width:  # only essential columns left: shrink text to its heading
+            for i in keep:
+                if columns[i].kind in _FLEXIBLE:
+                    minimum[i] = heads[i]
+        widths = {i: minimum[i] for i in keep}
+        spare = width - needed(keep)
+        # the room left goes to text first (what it says), then to the bars (how it looks)
+        for group in ([i for i in keep if i not in bars], [i for i in keep if i in bars]):
+            growing = [i for i in group if natural[i] > widths[i]]
+            while spare > 0 and growing:
+                share = max(1, spare // len(growing))
+                for i in list(growing):
+                    step = min(share, natural[i] - widths[i], spare)
+                    widths[i] += step
+                    spare -= step
+                    if widths[i] >= natural[i]:
+                        growing.remove(i)
+                    if spare <= 0:
+                        break
+        for i in keep:
+            if i in bars:
+                bars[i] = max(BAR_MIN, min(BAR_MAX, widths[i] - 1 - percents[i]))
+    else:
+        widths = {i: natural[i] for i in keep}
+    return _Layout(
+        [columns[i] for i in keep],
+        [widths[i] for i in keep],
+        {keep.index(i): bars[i] for i in keep if i in bars},
+        [columns[i] for i in sorted(left_out)],
+    )
+
+
+def _write_rows(layout, columns, cells, shorts, tones, raws, write, paint, *, rule: bool) -> None:
+    indices = [columns.index(column) for column in layout.columns]
+    widths = layout.widths
+    right = [column.kind in _NUMERIC for column in layout.columns]
+    pad, measure, cut = textfit.pad, textfit.width, textfit.cut
+    heading = (
+        (" " * GAP)
+        .join(pad(column.header, widths[n], right=right[n]) for n, column in enumerate(layout.columns))
+        .rstrip()
+    )
+    write(paint(heading, "bold") + "\n")
+    if rule:
+        write("─" * (sum(widths) + GAP * (len(widths) - 1)) + "\n")
+    gap = " " * GAP
+    count = len(cells[0]) if cells else 0
+    last = len(indices) - 1
+    for row in range(count):
+        parts = []
+        for n, index in enumerate(indices):
+            text = cells[index][row]
+            room = widths[n]
+            if n in layout.bars:
+                tone = tones[index][row] if index in tones else None
+                text = _bar(raws[index][row], text, layout.bars[n], paint, tone, room)
+            elif measure(text) > room:
+                if index in shorts and measure(shorts[index][row]) <= room:
+                    text = shorts[index][row]
+                else:
+                    text = cut(text, room)
+                text = pad(text, room, right=right[n])
+            else:
+                text = pad(text, room, right=right[n]) if n != last or right[n] else text
+            if index in tones and n not in layout.bars:
+                tone = tones[index][row]
+                if tone and paint.colour:
+                    stripped = text.strip()
+                    text = text.replace(stripped, paint(stripped, tone), 1) if stripped else text
+            parts.append(text)
+        write(gap.join(parts).rstrip() + "\n")
+
+
+def _bar(value: float | None, percent_text: str, bar: int, paint: Painter, tone: str | None, room: int) -> str:
+    """█████░░░░░ 71%: the share filled, coloured by what it means."""
+    if value is None:
+        return " " * room
+    filled = round(max(0.0, min(1.0, float(value))) * bar)
+    text = paint("█" * filled, tone) + paint("░" * (bar - filled), "dim") + " " + percent_text
+    shown = bar + 1 + textfit.width(percent_text)
+    return text + " " * max(0, room - shown)
