@@ -218,9 +218,10 @@ def test_status_json_keys_are_the_contract(sample):
     assert list(data) == [
         "schema_version", "as_of", "days_to_election", "campaign", "current_phase",
         "phases", "tasks", "members", "activity",
-        "units",  # additive: CLI.md's keys come first, unchanged
+        "units", "recent",  # additive: CLI.md's keys come first, unchanged
     ]  # fmt: skip
     assert {"id", "name", "short", "tasks_total", "tasks_lead", "tasks_support", "overdue"} <= set(data["units"][0])
+    assert set(data["recent"][0]) == {"id", "date", "type", "label", "quantity", "unit", "by", "task", "place", "note"}
     assert set(data["campaign"]) == {"name", "locality", "election_day"}
     assert set(data["current_phase"]) == {"number", "name", "start", "end"}
     assert set(data["tasks"]) == {"total", "todo", "doing", "done", "blocked", "cancelled", "overdue"}

@@ -97,10 +97,13 @@ def write_view(view: View, stream: TextIO, lang: str, *, width: int, colour: boo
         if view.chart.legend:
             write(paint(view.chart.legend, "dim") + "\n")
         write("\n")
-    for section in view.sections:
-        if not section_for(section, "people") or section.name in covered:
-            continue
+    sections = [section for section in view.sections if section_for(section, "people") and section.name not in covered]
+    for index, section in enumerate(sections):
+        if index:
+            write("\n")  # a blank line between blocks, none after the last
         write_section(section, stream, lang, width=width, paint=paint, wide=wide)
+    if sections and view.footer:
+        write("\n")
     for line in view.footer:
         for part in textfit.wrap(textfit.printable(line), width):
             write(paint(part, "dim") + "\n")
@@ -133,7 +136,6 @@ def write_section(
     if not section.rows:
         for part in textfit.wrap(textfit.printable(section.empty or "-"), width):
             write(paint(part, "dim") + "\n")
-        write("\n")
         return
     columns = columns_for(section, "people")
     rows = section.rows
@@ -156,7 +158,6 @@ def write_section(
         )
         for part in textfit.wrap(note, width):
             write(paint(part, "dim") + "\n")
-    write("\n")
 
 
 def _cells(columns: list[Column], rows: list[dict[str, Any]], lang: str):
@@ -219,9 +220,9 @@ def lay_out(
             continue
         if width is not None and column.max_width:
             full = min(full, max(column.max_width, heads[index]))
-        if index in shorts:
+        if index in shorts:  # a name whose short form (an abbreviation) is shown whole where there is room
             short = max((measure(text) for text in shorts[index]), default=0)
-            floor = column.min_width or min(short, 2 * NAME_MIN)
+            floor = column.min_width or min(short, NAME_MIN)
         else:
             floor = column.min_width or (NAME_MIN if column.kind == "name" else TEXT_MIN)
         natural.append(full)

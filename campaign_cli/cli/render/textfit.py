@@ -82,11 +82,38 @@ def cut(text: str, room: int) -> str:
     return head.rstrip(" ,;:·–-") + ELLIPSIS
 
 
+#: Heading lines join their facts with this; a line breaks between facts first.
+SEPARATOR = " · "
+
+
 def wrap(text: str, room: int) -> list[str]:
-    """``text`` as lines of at most ``room`` columns, broken between words only
-    (a word longer than a line is cut with "…")."""
+    """``text`` as lines of at most ``room`` columns, broken between facts
+    ("a · b · c") where it can, else between words (a word longer than a line
+    is cut with "…")."""
     if width(text) <= room:
         return [text]
+    if SEPARATOR in text:
+        lines = []
+        line = ""
+        for part in text.split(SEPARATOR):
+            candidate = f"{line}{SEPARATOR}{part}" if line else part
+            if width(candidate) <= room:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            if width(part) <= room:
+                line = part
+            else:
+                *whole, line = _wrap_words(part, room)
+                lines += whole
+        if line:
+            lines.append(line)
+        return lines
+    return _wrap_words(text, room)
+
+
+def _wrap_words(text: str, room: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in text.split(" "):
