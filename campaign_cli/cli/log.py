@@ -122,8 +122,8 @@ def log_view(entries: list[dict], *, truncated: bool = False, limit: int = 0, un
         Column("unit", pgettext("measure", "Unit"), "text", min_width=6),
         Column("by", _("By"), "name", short_key="by_short", priority=3),
         Column("task", _("Task"), "id", priority=4),
-        Column("place", _("Place"), "text", min_width=10, priority=5),
-        Column("note", _("Note"), "text", min_width=16, priority=6),
+        Column("place", _("Place"), "text", min_width=10, priority=4),
+        Column("note", _("Note"), "text", min_width=16, priority=4),
     ]
     footer = []
     if truncated:

@@ -80,10 +80,6 @@ def task_list_view(rows, *, total: int, filtered: bool):
     from campaign_cli.cli.render.model import ESSENTIAL, LOW
 
     data = [{key: row[key] for key in TASK_KEYS} for row in rows]
-    shown = [
-        {**row, "lead": _party_name(row["lead"]), "lead_label": full["lead_label"]}
-        for row, full in zip(data, rows, strict=True)
-    ]
     columns = [
         Column("id", _("ID"), "id"),
         Column("phase", _("Phase"), "int", priority=4),
@@ -104,7 +100,8 @@ def task_list_view(rows, *, total: int, filtered: bool):
         footer.append(
             _("Showing {shown} of {total} tasks; raise --limit to see more.").format(shown=len(rows), total=total)
         )
-    return View(data=data, sections=[Section("tasks", "", columns, shown, empty=empty)], footer=footer)
+    # the service's rows as they are (a lead is a party dict: formats for people and CSV show its name)
+    return View(data=data, sections=[Section("tasks", "", columns, rows, empty=empty)], footer=footer)
 
 
 def task_show_view(task, *, lang: str):
@@ -177,7 +174,7 @@ def task_show_view(task, *, lang: str):
                     Column("quantity", _("Quantity"), "quantity"),
                     Column("by", _("By"), "name", priority=3),
                     Column("place", _("Place"), "text", priority=4),
-                    Column("note", _("Note"), "text", priority=5),
+                    Column("note", _("Note"), "text", priority=4),
                 ],
                 logs,
                 empty=_("No log entries against this task yet."),

@@ -29,8 +29,10 @@ def csv_cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, dict):  # a member or unit: its name
+        value = value.get("name") or ""
     if isinstance(value, (list, tuple)):
-        value = "; ".join(str(item) for item in value)
+        value = "; ".join(str(item.get("name") if isinstance(item, dict) else item) for item in value)
     if isinstance(value, str):
         if value.startswith(_FORMULA_START):
             value = "'" + value

@@ -28,7 +28,7 @@ import shutil
 from typing import Any, TextIO
 
 from campaign_cli.cli.render import textfit, values
-from campaign_cli.cli.render.model import ESSENTIAL, Column, Section, View, columns_for, section_for
+from campaign_cli.cli.render.model import ESSENTIAL, LOW, Column, Section, View, columns_for, section_for
 from campaign_cli.i18n import _, ngettext
 
 GAP = 2
@@ -36,6 +36,8 @@ GAP = 2
 BAR_MAX, BAR_MIN = 10, 5
 #: Shortest a text or a name column is cut to, unless the view says otherwise.
 TEXT_MIN, NAME_MIN = 12, 22
+#: Low-priority columns give way while an essential text is cut shorter than this.
+COMFORT = 40
 #: Width of a table written to a file (read later in an editor, not an 80-column terminal).
 FILE_WIDTH = 120
 
@@ -144,8 +146,10 @@ def write_section(
     else:
         shown, hidden = rows, 0
     cells, shorts, tones, raws = _cells(columns, shown, lang)
-    layout = lay_out(columns, cells, shorts, width=None if wide else width)
-    _write_rows(layout, columns, cells, shorts, tones, raws, write, paint, rule=not section.compact)
+    measure = textfit.width
+    measured = [[len(text) if text.isascii() else measure(text) for text in texts] for texts in cells]
+    layout = lay_out(columns, cells, shorts, width=None if wide else width, measured=measured)
+    _write_rows(layout, columns, cells, measured, shorts, tones, raws, write, paint, rule=not section.compact)
     if hidden:
         more = ngettext("… and {n} more", "… and {n} more", hidden).format(n=hidden)
         if section.more:
@@ -196,17 +200,27 @@ def _cells(columns: list[Column], rows: list[dict[str, Any]], lang: str):
 
 
 def lay_out(
-    columns: list[Column], cells: list[list[str]], shorts: dict[int, list[str]], *, width: int | None
+    columns: list[Column],
+    cells: list[list[str]],
+    shorts: dict[int, list[str]],
+    *,
+    width: int | None,
+    measured: list[list[int]] | None = None,
 ) -> _Layout:
-    """Which columns fit in ``width`` (None: all, at their natural width) and how wide each is."""
+    """Which columns fit in ``width`` (None: all, at their natural width) and how wide each is.
+
+    ``measured`` holds each cell's display width (``textfit.width``), when the caller has it.
+    """
     measure = textfit.width
+    if measured is None:
+        measured = [[measure(text) for text in texts] for texts in cells]
     heads = [measure(column.header) for column in columns]
     natural: list[int] = []
     minimum: list[int] = []
     bars: dict[int, int] = {}
     percents: dict[int, int] = {}
     for index, column in enumerate(columns):
-        longest = max((measure(text) for text in cells[index]), default=0)
+        longest = max(measured[index], default=0)
         if column.kind == "progress":
             percents[index] = longest
             natural.append(max(heads[index], BAR_MAX + 1 + longest))
@@ -229,42 +243,45 @@ def lay_out(
         minimum.append(min(full, max(heads[index], floor)))
     keep = list(range(len(columns)))
     left_out: list[int] = []
-    if width is not None:
+    if width is None:
+        widths = {i: natural[i] for i in keep}
+    else:
 
         def needed(indices: list[int]) -> int:
             return sum(minimum[i] for i in indices) + GAP * (len(indices) - 1)
+
+        def drop_worst(candidates: list[int]) -> None:
+            worst = max(candidates, key=lambda i: (columns[i].rank, i))
+            keep.remove(worst)
+            left_out.append(worst)
 
         while needed(keep) > width:
             droppable = [i for i in keep if columns[i].rank > ESSENTIAL]
             if not droppable:
                 break
-            worst = max(droppable, key=lambda i: (columns[i].rank, i))
-            keep.remove(worst)
-            left_out.append(worst)
+            drop_worst(droppable)
         if needed(keep) > width:  # only essential columns left: shrink text to its heading
             for i in keep:
                 if columns[i].kind in _FLEXIBLE:
                     minimum[i] = heads[i]
-        widths = {i: minimum[i] for i in keep}
-        spare = width - needed(keep)
-        # the room left goes to text first (what it says), then to the bars (how it looks)
-        for group in ([i for i in keep if i not in bars], [i for i in keep if i in bars]):
-            growing = [i for i in group if natural[i] > widths[i]]
-            while spare > 0 and growing:
-                share = max(1, spare // len(growing))
-                for i in list(growing):
-                    step = min(share, natural[i] - widths[i], spare)
-                    widths[i] += step
-                    spare -= step
-                    if widths[i] >= natural[i]:
-                        growing.remove(i)
-                    if spare <= 0:
-                        break
+        widths = _share(keep, minimum, natural, bars, width - needed(keep))
+        # low-priority columns only where the essential text is not cut short for them
+        while True:
+            squeezed = [
+                i
+                for i in keep
+                if columns[i].rank == ESSENTIAL
+                and columns[i].kind in _FLEXIBLE
+                and widths[i] < min(natural[i], COMFORT)
+            ]
+            optional = [i for i in keep if columns[i].rank >= LOW]
+            if not squeezed or not optional:
+                break
+            drop_worst(optional)
+            widths = _share(keep, minimum, natural, bars, width - needed(keep))
         for i in keep:
             if i in bars:
                 bars[i] = max(BAR_MIN, min(BAR_MAX, widths[i] - 1 - percents[i]))
-    else:
-        widths = {i: natural[i] for i in keep}
     return _Layout(
         [columns[i] for i in keep],
         [widths[i] for i in keep],
@@ -273,11 +290,34 @@ def lay_out(
     )
 
 
-def _write_rows(layout, columns, cells, shorts, tones, raws, write, paint, *, rule: bool) -> None:
+def _share(keep: list[int], minimum: list[int], natural: list[int], bars: dict, spare: int) -> dict[int, int]:
+    """Each kept column's width: its minimum, plus a share of the room left, text first (what it
+    says), then the bars (how it looks), none beyond its natural width."""
+    widths = {i: minimum[i] for i in keep}
+    for group in ([i for i in keep if i not in bars], [i for i in keep if i in bars]):
+        growing = [i for i in group if natural[i] > widths[i]]
+        while spare > 0 and growing:
+            share = max(1, spare // len(growing))
+            for i in list(growing):
+                step = min(share, natural[i] - widths[i], spare)
+                widths[i] += step
+                spare -= step
+                if widths[i] >= natural[i]:
+                    growing.remove(i)
+                if spare <= 0:
+                    break
+    return widths
+
+
+#: Rows written to the stream at a time: a long list streams out in chunks, not line by line.
+CHUNK = 500
+
+
+def _write_rows(layout, columns, cells, measured, shorts, tones, raws, write, paint, *, rule: bool) -> None:
     indices = [columns.index(column) for column in layout.columns]
     widths = layout.widths
     right = [column.kind in _NUMERIC for column in layout.columns]
-    pad, measure, cut = textfit.pad, textfit.width, textfit.cut
+    pad = textfit.pad
     heading = (
         (" " * GAP)
         .join(pad(column.header, widths[n], right=right[n]) for n, column in enumerate(layout.columns))
@@ -286,32 +326,55 @@ def _write_rows(layout, columns, cells, shorts, tones, raws, write, paint, *, ru
     write(paint(heading, "bold") + "\n")
     if rule:
         write("─" * (sum(widths) + GAP * (len(widths) - 1)) + "\n")
-    gap = " " * GAP
-    count = len(cells[0]) if cells else 0
     last = len(indices) - 1
-    for row in range(count):
-        parts = []
-        for n, index in enumerate(indices):
-            text = cells[index][row]
-            room = widths[n]
-            if n in layout.bars:
-                tone = tones[index][row] if index in tones else None
-                text = _bar(raws[index][row], text, layout.bars[n], paint, tone, room)
-            elif measure(text) > room:
-                if index in shorts and measure(shorts[index][row]) <= room:
-                    text = shorts[index][row]
-                else:
-                    text = cut(text, room)
-                text = pad(text, room, right=right[n])
-            else:
-                text = pad(text, room, right=right[n]) if n != last or right[n] else text
-            if index in tones and n not in layout.bars:
-                tone = tones[index][row]
-                if tone and paint.colour:
-                    stripped = text.strip()
-                    text = text.replace(stripped, paint(stripped, tone), 1) if stripped else text
-            parts.append(text)
-        write(gap.join(parts).rstrip() + "\n")
+    shown = []
+    for n, index in enumerate(indices):
+        if n in layout.bars:
+            tone_list = tones.get(index) or [None] * len(cells[index])
+            column_cells = [
+                _bar(value, text, layout.bars[n], paint, tone, widths[n])
+                for value, text, tone in zip(raws[index], cells[index], tone_list, strict=True)
+            ]
+        else:
+            column_cells = _fit_column(
+                cells[index], measured[index], widths[n], right=right[n], pad_last=n != last,
+                shorts=shorts.get(index),
+            )  # fmt: skip
+            if index in tones and paint.colour:
+                column_cells = [
+                    _paint_cell(cell, tone, paint) for cell, tone in zip(column_cells, tones[index], strict=True)
+                ]
+        shown.append(column_cells)
+    gap = " " * GAP
+    lines = [gap.join(parts).rstrip() for parts in zip(*shown, strict=True)]
+    for start in range(0, len(lines), CHUNK):
+        write("\n".join(lines[start : start + CHUNK]) + "\n")
+
+
+def _fit_column(
+    texts: list[str], widths: list[int], room: int, *, right: bool, pad_last: bool, shorts: list[str] | None
+) -> list[str]:
+    """Each cell padded to ``room``; a longer one shortened (its short form, else cut after a word)."""
+    if max(widths, default=0) <= room:
+        if right:
+            return [" " * (room - used) + text for text, used in zip(texts, widths, strict=True)]
+        if not pad_last:
+            return texts
+        return [text + " " * (room - used) for text, used in zip(texts, widths, strict=True)]
+    measure, cut = textfit.width, textfit.cut
+    fitted = []
+    for row, (text, used) in enumerate(zip(texts, widths, strict=True)):
+        if used > room:
+            text = shorts[row] if shorts is not None and measure(shorts[row]) <= room else cut(text, room)
+            used = measure(text)
+        gap = " " * (room - used)
+        fitted.append(gap + text if right else text + gap if pad_last or used > room else text)
+    return fitted
+
+
+def _paint_cell(cell: str, tone: str | None, paint: Painter) -> str:
+    stripped = cell.strip()
+    return cell.replace(stripped, paint(stripped, tone), 1) if tone and stripped else cell
 
 
 def _bar(value: float | None, percent_text: str, bar: int, paint: Painter, tone: str | None, room: int) -> str:

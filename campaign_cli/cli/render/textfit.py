@@ -33,6 +33,8 @@ def printable(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Escaped, with every run of whitespace (newlines too) as one space: a table cell."""
+    if text.isprintable() and "  " not in text:  # the common case, at C speed
+        return text
     text = printable(text)
     if "  " in text or "\n" in text or "\t" in text:
         text = _SPACES.sub(" ", text).strip()
@@ -70,11 +72,12 @@ def cut(text: str, room: int) -> str:
     """``text`` in at most ``room`` columns: whole if it fits, else cut after a
     whole word and ended with "…"; a first word longer than the room is cut
     inside (it still ends in "…"), so no word is ever shown split without a mark."""
-    if width(text) <= room:
+    simple = text.isascii() or not _NOT_SINGLE.search(text)  # one column per character
+    if (len(text) if simple else width(text)) <= room:
         return text
     if room <= 1:
         return ELLIPSIS if room == 1 else ""
-    head = _take(text, room - 1)
+    head = text[: room - 1] if simple else _take(text, room - 1)
     if not head[-1:].isspace() and not text[len(head)].isspace():  # the cut falls inside a word
         boundary = head.rfind(" ")
         if boundary > 0:

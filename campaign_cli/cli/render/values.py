@@ -81,7 +81,10 @@ def yes_no(value: Any, lang: str | None = None) -> str:
 
 
 def percent(value: float | None, lang: str) -> str:
-    return "" if value is None else format_number(round(value * 100), lang) + "%"
+    if value is None:
+        return ""
+    share = round(value * 100)
+    return (str(share) if -1000 < share < 1000 else format_number(share, lang)) + "%"
 
 
 def number(value: Any, lang: str, decimals: int | None = None) -> str:
@@ -112,7 +115,9 @@ def plain_text(value: Any) -> str:
     if isinstance(value, bool):
         return "✓" if value else ""
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(item) for item in value)
+        return ", ".join(plain_text(item) for item in value)
+    if isinstance(value, dict):  # a member or unit: its name
+        return str(value.get("name") or "")
     if isinstance(value, dt.date):
         return date_text(value)
     return str(value)

@@ -249,7 +249,7 @@ def status_view(report: dict[str, Any], lang: str) -> View:
             Column("by", _("By"), "name", short_key="by_short", short_first=True, priority=3),
             Column("task", _("Task"), "id", priority=4),
             Column("place", _("Place"), "text", priority=4),
-            Column("note", _("Note"), "text", priority=5),
+            Column("note", _("Note"), "text", priority=4),
         ],
         report["recent"],
         empty=_("Nothing logged yet."),
