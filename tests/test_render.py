@@ -180,7 +180,9 @@ def test_task_list_status_takes_codes_and_names(sample, words):
 
 def test_task_list_status_refuses_an_unknown_one(sample):
     result = sample.fails("task", "list", "--status", "xong roi", code=2)
-    assert "'xong roi' is not a status: use todo, doing, done, blocked, cancelled" in result.stderr
+    assert "'xong roi' is not a status: use 'todo', 'doing', 'done', 'blocked', 'cancelled' or to do, in progress" in (
+        result.stderr
+    )
 
 
 def test_task_show_names_the_phase_once(sample):

@@ -327,8 +327,10 @@ def status_code(text: str) -> str:
     code = status_from_words(text)
     if code is None:
         raise typer.BadParameter(
-            _("{value!r} is not a status: use {codes} (or their names)").format(
-                value=text, codes=", ".join(codes(TaskStatus))
+            _("{value!r} is not a status: use {codes} or {names}").format(
+                value=text,
+                codes=", ".join(repr(code) for code in codes(TaskStatus)),
+                names=", ".join(status_label(code) for code in codes(TaskStatus)),
             ),
             param_hint="'--status'",
         )

@@ -83,10 +83,6 @@ def phase_state_line(phase: dict[str, Any], today: dt.date, lang: str) -> str:
     )
 
 
-def more_text(count: int, hint: str) -> str:
-    return ngettext("… and {n} more: {hint}", "… and {n} more: {hint}", count).format(n=count, hint=hint)
-
-
 # -- activity totals (status, weekly, member) ------------------------------------------------
 def activity_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [

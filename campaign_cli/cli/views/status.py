@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from campaign_cli.cli.render.model import ESSENTIAL, LOW, NORMAL, Column, Section, View
+from campaign_cli.cli.render.model import ESSENTIAL, Column, Section, View
 from campaign_cli.cli.views.common import (
     activity_columns,
     activity_rows,
@@ -317,7 +317,8 @@ def _task_columns(title_heading: str, *, late: bool, screen: bool = False) -> li
         columns.append(Column("days_late", header, "int", tone="bad", priority=ESSENTIAL))
     else:
         columns.append(Column("days_left", _("In days"), "int", tone="warn", priority=ESSENTIAL))
-        columns.append(Column("status", _("Status"), "status", priority=LOW if screen else NORMAL))
+        if not screen:  # the screen has room for when, not for how far along
+            columns.append(Column("status", _("Status"), "status"))
     return columns
 
 
