@@ -1,6 +1,5 @@
 """campaign member list | add | show | edit | remove"""
 
-
 from typing import Annotated, Optional
 
 import typer
@@ -14,8 +13,12 @@ app = new_typer(_("Members of the subcommittee: chair, vice-chairs, secretary an
 
 MemberArgument = Annotated[
     str,
-    typer.Argument(metavar="MEMBER", help=_("Member id or name (diacritics optional, e.g. hung)."),
-        click_type=complete.MEMBER, show_default=False),
+    typer.Argument(
+        metavar="MEMBER",
+        help=_("Member id or name (diacritics optional, e.g. hung)."),
+        click_type=complete.MEMBER,
+        show_default=False,
+    ),
 ]
 RoleOption = Annotated[
     Optional[Role], typer.Option("--role", help=_("chair, vice-chair, secretary or member."), case_sensitive=False)
@@ -74,7 +77,9 @@ def member_show_view(member):
         data=data,
         sections=[
             Section(
-                "member", member["name"], [Column("field", _("Field"), min_width=8), Column("value", _("Value"))],
+                "member",
+                member["name"],
+                [Column("field", _("Field"), min_width=8), Column("value", _("Value"), min_width=30, wrap=True)],
                 details,
             ),
             Section("tasks", _("Tasks"), task_columns, member["tasks"], empty=_("No tasks assigned.")),
@@ -87,8 +92,12 @@ def member_list(
     ctx: typer.Context,
     unit: Annotated[
         Optional[str],
-        typer.Option("--unit", metavar="UNIT", help=_('Only members of this unit; "none" for those without one.'),
-            click_type=complete.UNIT),
+        typer.Option(
+            "--unit",
+            metavar="UNIT",
+            help=_('Only members of this unit; "none" for those without one.'),
+            click_type=complete.UNIT,
+        ),
     ] = None,
     role: RoleOption = None,
     search: Annotated[
@@ -119,8 +128,8 @@ def member_add(
         typer.Option("--title", metavar="TEXT", help=_('Position (chức vụ), e.g. "Trưởng Ban Tuyên giáo Huyện ủy".')),
     ] = "",
     unit: Annotated[
-        Optional[str], typer.Option("--unit", metavar="UNIT", help=_("Unit id, name or abbreviation."),
-            click_type=complete.UNIT)
+        Optional[str],
+        typer.Option("--unit", metavar="UNIT", help=_("Unit id, name or abbreviation."), click_type=complete.UNIT),
     ] = None,
     phone: Annotated[str, typer.Option("--phone", metavar="TEXT", help=_('Phone number, e.g. "0229 3800 102".'))] = "",
     email: Annotated[str, typer.Option("--email", metavar="TEXT", help=_("Email address."))] = "",
@@ -168,8 +177,12 @@ def member_edit(
     ] = None,
     unit: Annotated[
         Optional[str],
-        typer.Option("--unit", metavar="UNIT", help=_('New unit; "none" detaches the member from any unit.'),
-            click_type=complete.UNIT),
+        typer.Option(
+            "--unit",
+            metavar="UNIT",
+            help=_('New unit; "none" detaches the member from any unit.'),
+            click_type=complete.UNIT,
+        ),
     ] = None,
     phone: Annotated[
         Optional[str], typer.Option("--phone", metavar="TEXT", help=_('New phone number; "" clears it.'))

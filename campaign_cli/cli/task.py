@@ -79,7 +79,9 @@ def task_list_view(rows, *, total: int, filtered: bool):
     from campaign_cli.cli.render import Column, Section, View
     from campaign_cli.cli.render.model import ESSENTIAL, LOW
 
-    data = [{key: row[key] for key in TASK_KEYS} for row in rows]
+    def data():  # built only for JSON
+        return [{key: row[key] for key in TASK_KEYS} for row in rows]
+
     columns = [
         Column("id", _("ID"), "id"),
         Column("phase", _("Phase"), "int", priority=4),
@@ -150,7 +152,7 @@ def task_show_view(task, *, lang: str):
             Section(
                 "task",
                 _("Task"),
-                [Column("field", _("Field"), min_width=8), Column("value", _("Value"), min_width=30)],
+                [Column("field", _("Field"), min_width=8), Column("value", _("Value"), min_width=30, wrap=True)],
                 details,
             ),
             Section(

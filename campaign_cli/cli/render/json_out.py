@@ -16,4 +16,7 @@ def json_default(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
+    """``data``, or what it returns when it is a function (a long list that only JSON needs)."""
+    if callable(data):
+        data = data()
     return json.dumps(data, ensure_ascii=False, indent=INDENT, default=json_default) + "\n"

@@ -60,6 +60,8 @@ class Column:
       overdue flag). The terminal colours it; a status cell whose tone is
       bad also reads "… !" in every format for people, colour or not.
     - ``decimals``: numbers for people with exactly this many decimals.
+    - ``wrap``: a terminal wraps a long value over several lines instead of
+      cutting it (the values of a ``show`` view, which exist to be read whole).
     """
 
     key: str
@@ -76,6 +78,7 @@ class Column:
     tone: str | None = None
     tone_key: str | None = None
     decimals: int | None = None
+    wrap: bool = False
 
     @property
     def rank(self) -> int:
@@ -130,7 +133,9 @@ class Chart:
 @dataclass
 class View:
     """``data`` is the JSON document (its keys are the contract: CLI.md and
-    ``schemas/``); sections, heading and footer the same content for people.
+    ``schemas/``), or a function that returns it, for a long list whose JSON
+    shape costs something to build; sections, heading and footer the same
+    content for people.
 
     ``title`` is a report's title: bold on a terminal, ``# title`` in
     Markdown, with the heading lines under it as a list. Without a title the

@@ -328,8 +328,16 @@ def _write_rows(layout, columns, cells, measured, shorts, tones, raws, write, pa
         write("─" * (sum(widths) + GAP * (len(widths) - 1)) + "\n")
     last = len(indices) - 1
     shown = []
+    continued: dict[int, list[tuple[int, list[str]]]] = {}  # row -> (column, its wrapped lines after the first)
     for n, index in enumerate(indices):
-        if n in layout.bars:
+        if layout.columns[n].wrap and max(measured[index], default=0) > widths[n]:
+            column_cells = []
+            for row, text in enumerate(cells[index]):
+                first, *rest = textfit.wrap(text, widths[n]) or [""]
+                column_cells.append(pad(first, widths[n]) if n != last else first)
+                if rest:
+                    continued.setdefault(row, []).append((n, rest))
+        elif n in layout.bars:
             tone_list = tones.get(index) or [None] * len(cells[index])
             column_cells = [
                 _bar(value, text, layout.bars[n], paint, tone, widths[n])
@@ -347,6 +355,16 @@ def _write_rows(layout, columns, cells, measured, shorts, tones, raws, write, pa
         shown.append(column_cells)
     gap = " " * GAP
     lines = [gap.join(parts).rstrip() for parts in zip(*shown, strict=True)]
+    for row in sorted(continued, reverse=True):  # wrapped values: more lines under their row
+        extra: list[str] = []
+        depth = max(len(rest) for _n, rest in continued[row])
+        for step in range(depth):
+            parts = [" " * room for room in widths]
+            for n, rest in continued[row]:
+                if step < len(rest):
+                    parts[n] = pad(rest[step], widths[n])
+            extra.append(gap.join(parts).rstrip())
+        lines[row + 1 : row + 1] = extra
     for start in range(0, len(lines), CHUNK):
         write("\n".join(lines[start : start + CHUNK]) + "\n")
 

@@ -131,9 +131,13 @@ def formatter(column: Column, lang: str) -> Callable[[Any], str]:
     kind = column.kind
     if kind in _LABELS:
         translate = _LABELS[kind]
+        known: dict[Any, str] = {None: "", "": ""}  # a few codes, thousands of rows
 
         def words(value: Any) -> str:
-            return translate(str(value), lang) if value not in (None, "") else ""
+            text = known.get(value)
+            if text is None:
+                text = known[value] = translate(str(value), lang)
+            return text
 
         return words
     if kind == "date":
