@@ -706,6 +706,57 @@ def curve_lines(curves: dict[str, list[tuple[int, float | None]]]) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- long lists (issue 11)
+# A group of its own: how long the whole list takes to print as a table, the
+# way a secretary scrolls it. Its own database (--list-tasks tasks, --list-logs
+# log entries) and its own Taskwarrior copy of the same tasks.
+#   task list (all):    `campaign task list` (every task)  vs  `task list` (every pending task): <= 1.5x
+#   log list --limit 0: `campaign log list --limit 0` (every entry, table)  < 1 s; beside it the same list as CSV
+LIST_RATIO = 1.5
+LIST_LOG_SECONDS = 1.0
+
+
+def build_long_lists(
+    args: argparse.Namespace, workdir: Path, tw: Taskwarrior | None, tw_reason: str
+) -> tuple[list[Pair], dict[str, Any]]:
+    """Generate the long-list database and return its pairs (and facts about the data)."""
+    tasks, logs = args.list_tasks, args.list_logs
+    print(f"long lists: generating {tasks:,} tasks + {logs:,} log entries ...", flush=True)
+    store = Store(workdir, None)  # SQLite: the lists compare printing, not engines
+    tw_json = workdir / "list-tasks.json"
+    url, seconds = store.build(
+        tasks, logs, seed=args.seed,
+        extra=["--taskwarrior-json", str(tw_json), "--taskwarrior-as-of", AS_OF_DATE.isoformat()],
+    )  # fmt: skip
+    facts: dict[str, Any] = {"list_generate_seconds": round(seconds, 2), "list_tasks": tasks, "list_logs": logs}
+    if tw is not None:
+        tw.load("lists", tw_json)
+
+    def campaign(label: str, *words: str) -> Command:
+        env = {**base_env(None), "CAMPAIGN_DB": url, "CAMPAIGN_USER": "benchmark", "CAMPAIGN_LANG": args.lang}
+        return Command(label, [*campaign_argv(), "--as-of", AS_OF, *words], env)
+
+    def ratio_check(pair: Pair) -> bool | None:
+        ratio = pair.ratio()
+        return None if ratio is None else ratio <= LIST_RATIO
+
+    def seconds_check(pair: Pair) -> bool | None:
+        return None if pair.a.median is None else pair.a.median < LIST_LOG_SECONDS * 1000
+
+    reference = Command("task list (all pending)", tw.argv("list"), tw.env("lists", None)) if tw else None
+    task_pair = Pair(
+        f"task list, all {tasks:,}", campaign("campaign task list", "task", "list"), reference,
+        f"<= {LIST_RATIO:g}x", ratio_check, skipped=None if tw else tw_reason,
+    )  # fmt: skip
+    log_pair = Pair(
+        f"log list --limit 0, {logs:,}",
+        campaign("campaign log list --limit 0", "log", "list", "--limit", "0"),
+        campaign("the same list as CSV", "log", "list", "--limit", "0", "--format", "csv"),
+        f"< {LIST_LOG_SECONDS:g} s", seconds_check,
+    )  # fmt: skip
+    return [task_pair, log_pair], facts
+
+
 # --------------------------------------------------------------------------- main
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -721,7 +772,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--import-rows", type=int, default=None, help="CSV rows for `log import` (default 100000)")
     parser.add_argument("--quick", action="store_true", help="small data and 3 runs: a smoke run of the runner")
-    parser.add_argument("--only", choices=("pairs", "scaling"), help="run one part only")
+    parser.add_argument("--only", choices=("pairs", "scaling", "lists"), help="run one part only")
+    parser.add_argument("--list-tasks", type=int, default=None, help="tasks for the long lists (default 10000)")
+    parser.add_argument("--list-logs", type=int, default=None, help="log entries for the long lists (default 20000)")
     parser.add_argument(
         "--db-url",
         help="run against this database URL instead of SQLite files in the work dir "
@@ -746,6 +799,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.logs = args.logs or 5_000
         args.sizes = args.sizes or "1000,5000,20000"
         args.import_rows = args.import_rows or 2_000
+        args.list_tasks = args.list_tasks or 500
+        args.list_logs = args.list_logs or 2_000
+    args.list_tasks = args.list_tasks or 10_000
+    args.list_logs = args.list_logs or 20_000
     args.runs = args.runs or 7
     args.tasks = args.tasks or 10_000
     args.logs = args.logs or 100_000
@@ -796,12 +853,20 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
     print("machine: " + ", ".join(f"{key} {value}" for key, value in facts.items() if key != "when"), flush=True)
     store = Store(workdir, args.db_url)
     started = time.perf_counter()
-    pairs, scaling, data_facts = build_benchmarks(args, workdir, store, tw, tw_reason)
+    if args.only == "lists":
+        pairs, scaling, data_facts = [], [], {}
+    else:
+        pairs, scaling, data_facts = build_benchmarks(args, workdir, store, tw, tw_reason)
     facts.update(data_facts)
+    lists: list[Pair] = []
+    if args.only in (None, "lists"):
+        lists, list_facts = build_long_lists(args, workdir, tw, tw_reason)
+        facts.update(list_facts)
 
     groups: list[list[Command]] = []
     if args.only != "scaling":
         groups += [pair.commands() for pair in pairs]
+    groups += [pair.commands() for pair in lists]
     if args.only != "pairs":
         for logs, weekly, status in scaling:
             if not (store.postgres and logs != args.logs):
@@ -822,10 +887,14 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
         f"campaign {args.tasks:,} tasks; pairs on {args.logs:,} log entries; median of {args.runs} runs "
         f"(ms, wall clock of a fresh process); MB = peak RSS of the campaign process; ratio = campaign / reference"
     )
-    if args.only != "scaling":
+    if args.only not in ("scaling", "lists"):
         print()
         print(report_pairs(pairs))
-    if args.only != "pairs":
+    if lists:
+        print()
+        print(f"Long lists: every row printed as a table ({args.list_tasks:,} tasks, {args.list_logs:,} log entries)")
+        print(report_pairs(lists))
+    if args.only not in ("pairs", "lists"):
         print()
         print(f"Scaling: {args.tasks:,} tasks, `campaign report weekly` and `campaign status` as of {AS_OF}")
         print(report_scaling(scaling))
@@ -867,6 +936,18 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
             ]
             if args.only != "scaling"
             else [],
+            "long_lists": [
+                {
+                    "name": pair.name,
+                    "target": pair.target,
+                    "verdict": pair.verdict(),
+                    "ratio": pair.ratio(),
+                    "campaign": pair.a.as_dict(),
+                    "reference": pair.b.as_dict() if pair.b else None,
+                    "skipped": pair.skipped,
+                }
+                for pair in lists
+            ],
             "scaling": [
                 {
                     "logs": logs,

@@ -238,7 +238,9 @@ def test_docx_default_file_name(sample, tmp_path: Path, monkeypatch):
 
 
 def test_pdf_without_libreoffice_is_a_one_line_error(sample, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(office, "find_office", lambda: None)
+    from campaign_cli.cli.render import pdf
+
+    monkeypatch.setattr(pdf, "find_office", lambda: None)
     result = sample.fails("--as-of", AS_OF, "report", "weekly", "--format", "pdf", "--output", tmp_path / "r.pdf")
     assert "LibreOffice" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

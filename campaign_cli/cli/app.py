@@ -19,7 +19,14 @@ from campaign_cli.i18n import _
 
 
 class CampaignGroup(TyperGroup):
-    """Turns domain errors into one line on stderr and exit 1, anywhere below."""
+    """Turns domain errors into one line on stderr and exit 1, anywhere below;
+    gives every command with ``--format`` the ``--wide`` flag (cli/options.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from campaign_cli.cli.options import add_wide_option
+
+        add_wide_option(self)
 
     def main(self, *args, **kwargs):
         if os.environ.get("_CAMPAIGN_COMPLETE"):

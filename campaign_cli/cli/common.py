@@ -43,15 +43,39 @@ def parse_day(ctx: typer.Context, text: Optional[str], option: str = "") -> Opti
 
 
 def show(view, fmt: OutputFormat, output: Optional[Path]) -> None:
+    """Render ``view`` in ``fmt`` to standard output or ``output``; a table honours ``--wide``."""
     from campaign_cli import i18n
     from campaign_cli.cli.render import render
 
-    render(view, fmt, output, i18n.current_language())
+    render(view, fmt, output, i18n.current_language(), wide=wide_requested())
+
+
+#: Where ``--wide`` leaves its value (cli/options.py adds the option to every command with --format).
+WIDE_META = "campaign.wide"
+
+
+def wide_requested() -> bool:
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(WIDE_META))
 
 
 def done(message: str) -> None:
     """Confirmation of a write, on stderr so stdout stays clean for scripts."""
     typer.echo(message, err=True)
+
+
+def removal_effects(assignments: int, kept_message: str, kept: list[str]) -> str:
+    """The tail of a removal prompt or report: assignments that go, rows that stay detached."""
+    from campaign_cli.i18n import ngettext
+
+    text = ""
+    if assignments:
+        text += ngettext(" with {n} task assignment", " with {n} task assignments", assignments).format(n=assignments)
+    if kept:
+        text += " (" + kept_message.format(items=", ".join(kept)) + ")"
+    return text
 
 
 def confirm_removal(what: str, yes: bool) -> None:

@@ -186,26 +186,29 @@ def document_view(data: dict):
 
     activity = Section(
         "activity", _("Activity to date"),
-        [Column("type", _("Type")), Column("label", _("Activity")), Column("quantity", _("Quantity"), "number"),
-         Column("unit", pgettext("measure", "Unit")), Column("entries", _("Entries"), "int")],
+        [Column("type", _("Type"), "code", detail=True), Column("label", _("Activity")),
+         Column("quantity", _("Quantity"), "quantity"), Column("unit", pgettext("measure", "Unit")),
+         Column("entries", _("Entries"), "int")],
         data["activity"], empty=_("Nothing logged yet."),
     )
     phases = Section(
         "phases", _("Phases"),
-        [Column("number", _("No."), "int"), Column("name", _("Phase")), Column("start", _("Start"), "date"),
+        [Column("number", _("No."), "int"), Column("name", _("Phase"), min_width=16, priority=1),
+         Column("start", _("Start"), "date"),
          Column("end", _("End"), "date"), Column("progress", _("Work"), "percent")],
         data["phases"], empty=_("No phases yet."),
     )
     completed = Section(
         "completed", _("Completed"),
-        [Column("id", _("ID"), "id"), Column("title", _("Task")), Column("lead", _("Lead")),
-         Column("completed_on", _("Completed"), "date")],
+        [Column("id", _("ID"), "id"), Column("title", _("Task"), min_width=20, priority=1),
+         Column("lead", _("Lead"), "name"), Column("completed_on", _("Completed"), "date")],
         data["completed"], empty=_("No task completed yet."),
     )
     overdue = Section(
         "overdue", _("Overdue"),
-        [Column("id", _("ID"), "id"), Column("title", _("Task")), Column("lead", _("Lead")),
-         Column("due", _("Due"), "date"), Column("days_late", _("Days late"), "int")],
+        [Column("id", _("ID"), "id"), Column("title", _("Task"), min_width=20, priority=1),
+         Column("lead", _("Lead"), "name"), Column("due", _("Due"), "date"),
+         Column("days_late", _("Days late"), "int", tone="bad", priority=1)],
         data["overdue"], empty=_("Nothing overdue."),
     )
     return View(data=data, sections=[phases, activity, completed, overdue], heading=[_("Final report")])

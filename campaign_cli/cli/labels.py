@@ -34,6 +34,7 @@ _STATE = {
     "no_tasks": N_("no tasks"),
 }
 _PARTY_KIND = {"member": N_("member"), "unit": N_("unit")}
+_LEVEL = {"province": N_("province"), "district": N_("district"), "commune": N_("commune")}
 
 #: (language, code) -> label: long lists label thousands of rows.
 _CACHE: dict[tuple[str, str, str], str] = {}
@@ -70,3 +71,20 @@ def state_label(code: str, lang: str | None = None) -> str:
 def party_kind_label(code: str, lang: str | None = None) -> str:
     """member or unit."""
     return _translate("party", code, _PARTY_KIND.get(code), lang)
+
+
+def level_label(code: str, lang: str | None = None) -> str:
+    """The administrative level of the election committee (tỉnh, huyện, xã)."""
+    return _translate("level", code, _LEVEL.get(code), lang)
+
+
+def status_from_words(text: str) -> str | None:
+    """The status code a user means: the code, or its label in either language,
+    with or without diacritics ("đang thực hiện", "dang thuc hien", "in progress")."""
+    from campaign_cli.services.text import fold
+
+    wanted = fold(text)
+    for code in _STATUS:
+        if wanted == code or wanted in (fold(status_label(code, lang)) for lang in i18n.LANGUAGES):
+            return code
+    return None

@@ -89,30 +89,45 @@ def log_add(
     )
 
 
-def log_view(entries: list[dict], *, truncated: bool = False, limit: int = 0):
+def _short_name(party: dict | None, unit_shorts: dict) -> str | None:
+    """A unit by the abbreviation people use, where the table has no room for its full name."""
+    if not party:
+        return None
+    return (unit_shorts.get(party["id"]) if party["kind"] == "unit" else None) or party["name"]
+
+
+#: Entries a terminal table shows when --limit is not given (newest first).
+TABLE_LIMIT = 50
+
+
+def log_view(entries: list[dict], *, truncated: bool = False, limit: int = 0, unit_shorts: dict | None = None):
     from campaign_cli.cli.render import Column, Section, View
+    from campaign_cli.cli.render.model import ESSENTIAL
 
     rows = [
         {
             **entry,
             "by": entry["by"]["name"] if entry["by"] else None,
+            "by_short": _short_name(entry["by"], unit_shorts or {}),
             "task": entry["task"]["id"] if entry["task"] else None,
         }
         for entry in entries
     ]
     columns = [
         Column("id", _("ID"), "id"),
-        Column("date", _("Date"), "date"),
-        Column("type", _("Type")),
-        Column("label", _("Activity"), max_width=30),
-        Column("quantity", _("Qty"), "number"),
-        Column("unit", pgettext("measure", "Unit")),
-        Column("by", _("By"), max_width=30),
-        Column("task", _("Task"), "id"),
-        Column("place", _("Place"), max_width=25),
-        Column("note", _("Note"), max_width=50),
+        Column("date", _("Date"), "date", priority=ESSENTIAL),
+        Column("type", _("Type"), "code", priority=7),
+        Column("label", _("Activity"), "text", min_width=12, priority=ESSENTIAL),
+        Column("quantity", _("Qty"), "quantity", priority=ESSENTIAL),
+        Column("unit", pgettext("measure", "Unit"), "text", min_width=6),
+        Column("by", _("By"), "name", short_key="by_short", priority=3),
+        Column("task", _("Task"), "id", priority=4),
+        Column("place", _("Place"), "text", min_width=10, priority=4),
+        Column("note", _("Note"), "text", min_width=16, priority=4),
     ]
-    footer = [_("Showing the latest {n} entries; --limit 0 shows them all.").format(n=limit)] if truncated else []
+    footer = []
+    if truncated:
+        footer.append(_("Showing the latest {n} entries; --limit 0 shows them all.").format(n=limit))
     empty = _("No log entries match.")
     return View(data=entries, sections=[Section("entries", "", columns, rows, empty=empty)], footer=footer)
 
@@ -142,14 +157,20 @@ def log_list(
         click_type=complete.TASK)] = None,
     type: TypeOption = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, metavar="N", help=_("Newest N entries; 0 for all."))
-    ] = 50,
+        Optional[int],
+        typer.Option(
+            "--limit", "-n", min=0, metavar="N",
+            help=_("Newest N entries; 0 for all (default: 50 in a table, all in json, csv, md and xlsx)."),
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
     """List log entries, newest first."""
     from campaign_cli.services.logs import list_logs
 
+    if limit is None:  # a person reads the newest; a script never gets a silently cut list
+        limit = TABLE_LIMIT if fmt == OutputFormat.table else 0
     service = service_context(ctx)
     start, end = parse_day(ctx, since, "--since"), parse_day(ctx, until, "--until")
     if week is not None:
@@ -174,7 +195,10 @@ def log_list(
     truncated = bool(limit) and len(entries) > limit
     if truncated:
         entries = entries[:limit]
-    show(log_view(entries, truncated=truncated, limit=limit), fmt, output)
+    from campaign_cli.services.units import list_units
+
+    unit_shorts = {unit["id"]: unit["short"] for unit in list_units(service) if unit["short"]}
+    show(log_view(entries, truncated=truncated, limit=limit, unit_shorts=unit_shorts), fmt, output)
 
 
 def _detach(value: Optional[str]):
@@ -278,7 +302,7 @@ def log_import(
     service = service_context(ctx)  # may switch to the campaign's language
     lang = current_language()
     if file.suffix.lower() in (".xlsx", ".xlsm"):
-        from campaign_cli.cli.office import read_log_rows_xlsx
+        from campaign_cli.cli.interchange.xlsx_log import read_log_rows_xlsx
 
         records = ((row["line"], row) for row in read_log_rows_xlsx(file))
         result = import_log_rows(service, records, source=str(file), dry_run=dry_run)

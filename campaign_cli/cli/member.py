@@ -1,23 +1,24 @@
 """campaign member list | add | show | edit | remove"""
 
-
 from typing import Annotated, Optional
 
 import typer
 
 from campaign_cli.cli import complete
-from campaign_cli.cli.common import confirm_removal, done, new_typer, service_context, show
-from campaign_cli.cli.labels import role_label, status_label
+from campaign_cli.cli.common import confirm_removal, done, new_typer, removal_effects, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, Role, YesOption
-from campaign_cli.cli.unit import removal_effects
 from campaign_cli.i18n import _, ngettext
 
 app = new_typer(_("Members of the subcommittee: chair, vice-chairs, secretary and members."))
 
 MemberArgument = Annotated[
     str,
-    typer.Argument(metavar="MEMBER", help=_("Member id or name (diacritics optional, e.g. hung)."),
-        click_type=complete.MEMBER, show_default=False),
+    typer.Argument(
+        metavar="MEMBER",
+        help=_("Member id or name (diacritics optional, e.g. hung)."),
+        click_type=complete.MEMBER,
+        show_default=False,
+    ),
 ]
 RoleOption = Annotated[
     Optional[Role], typer.Option("--role", help=_("chair, vice-chair, secretary or member."), case_sensitive=False)
@@ -26,42 +27,36 @@ RoleOption = Annotated[
 MEMBER_KEYS = ("id", "name", "role", "title", "unit", "unit_id", "phone", "email", "tasks_lead", "tasks_support")
 
 
-def _readable(rows, human: bool):
-    if not human:
-        return rows
-    return [
-        {**row, "role": role_label(row["role"]), **({"status": status_label(row["status"])} if "status" in row else {})}
-        for row in rows
-    ]
-
-
-def member_view(rows, human: bool):
+def member_view(rows):
     from campaign_cli.cli.render import Column, Section, View
+    from campaign_cli.cli.render.model import ESSENTIAL
 
     data = [{key: row[key] for key in MEMBER_KEYS} for row in rows]
+    shown = [{**row, "unit_short": full.get("unit_short")} for row, full in zip(data, rows, strict=True)]
     columns = [
         Column("id", _("ID"), "id"),
-        Column("name", _("Name")),
-        Column("role", _("Role")),
-        Column("title", _("Title"), max_width=50),
-        Column("unit", _("Unit"), max_width=40),
-        Column("phone", _("Phone")),
-        Column("email", _("Email")),
+        Column("name", _("Name"), "name", priority=ESSENTIAL),
+        Column("role", _("Role"), "role"),
+        Column("title", _("Title"), "text", min_width=16, priority=4),
+        Column("unit", _("Unit"), "name", short_key="unit_short", priority=3),
+        Column("phone", _("Phone"), "code", priority=5),
+        Column("email", _("Email"), "code", priority=6),
         Column("tasks_lead", _("Leads"), "int"),
         Column("tasks_support", _("Supports"), "int"),
     ]
     empty = _("No members yet: add one with  campaign member add NAME --role ROLE")
-    return View(data=data, sections=[Section("members", "", columns, _readable(data, human), empty=empty)])
+    return View(data=data, sections=[Section("members", "", columns, shown, empty=empty)])
 
 
-def member_show_view(member, human: bool):
+def member_show_view(member):
+    from campaign_cli.cli.labels import role_label
     from campaign_cli.cli.render import Column, Section, View
 
     data = {**{key: member[key] for key in MEMBER_KEYS}, "tasks": member["tasks"]}
     fields = [
         (_("ID"), member["id"]),
         (_("Name"), member["name"]),
-        (_("Role"), role_label(member["role"]) if human else member["role"]),
+        (_("Role"), role_label(member["role"])),
         (_("Title"), member["title"]),
         (_("Unit"), member["unit"] or ""),
         (_("Phone"), member["phone"]),
@@ -72,25 +67,24 @@ def member_show_view(member, human: bool):
     details = [{"field": field, "value": value} for field, value in fields]
     task_columns = [
         Column("id", _("ID"), "id"),
-        Column("title", _("Task"), max_width=60),
+        Column("title", _("Task"), "text", min_width=20),
         Column("phase", _("Phase"), "int"),
-        Column("role", _("Part")),
-        Column("status", _("Status")),
+        Column("role", _("Part"), "role"),
+        Column("status", _("Status"), "status"),
         Column("due", _("Due"), "date"),
     ]
     return View(
         data=data,
         sections=[
-            Section("member", member["name"], [Column("field", _("Field")), Column("value", _("Value"))], details),
             Section(
-                "tasks", _("Tasks"), task_columns, _readable(member["tasks"], human), empty=_("No tasks assigned.")
+                "member",
+                member["name"],
+                [Column("field", _("Field"), min_width=8), Column("value", _("Value"), min_width=30, wrap=True)],
+                details,
             ),
+            Section("tasks", _("Tasks"), task_columns, member["tasks"], empty=_("No tasks assigned.")),
         ],
     )
-
-
-def _human(fmt: OutputFormat) -> bool:
-    return fmt in (OutputFormat.table, OutputFormat.md)
 
 
 @app.command("list")
@@ -98,8 +92,12 @@ def member_list(
     ctx: typer.Context,
     unit: Annotated[
         Optional[str],
-        typer.Option("--unit", metavar="UNIT", help=_('Only members of this unit; "none" for those without one.'),
-            click_type=complete.UNIT),
+        typer.Option(
+            "--unit",
+            metavar="UNIT",
+            help=_('Only members of this unit; "none" for those without one.'),
+            click_type=complete.UNIT,
+        ),
     ] = None,
     role: RoleOption = None,
     search: Annotated[
@@ -113,7 +111,7 @@ def member_list(
     from campaign_cli.services.members import list_members
 
     rows = list_members(service_context(ctx), unit=unit, role=role.value if role else None, search=search)
-    show(member_view(rows, _human(fmt)), fmt, output)
+    show(member_view(rows), fmt, output)
 
 
 @app.command("add")
@@ -130,8 +128,8 @@ def member_add(
         typer.Option("--title", metavar="TEXT", help=_('Position (chức vụ), e.g. "Trưởng Ban Tuyên giáo Huyện ủy".')),
     ] = "",
     unit: Annotated[
-        Optional[str], typer.Option("--unit", metavar="UNIT", help=_("Unit id, name or abbreviation."),
-            click_type=complete.UNIT)
+        Optional[str],
+        typer.Option("--unit", metavar="UNIT", help=_("Unit id, name or abbreviation."), click_type=complete.UNIT),
     ] = None,
     phone: Annotated[str, typer.Option("--phone", metavar="TEXT", help=_('Phone number, e.g. "0229 3800 102".'))] = "",
     email: Annotated[str, typer.Option("--email", metavar="TEXT", help=_("Email address."))] = "",
@@ -165,7 +163,7 @@ def member_show(
     """Show a member's details and the tasks they lead or support."""
     from campaign_cli.services.members import get_member
 
-    show(member_show_view(get_member(service_context(ctx), ref), _human(fmt)), fmt, output)
+    show(member_show_view(get_member(service_context(ctx), ref)), fmt, output)
 
 
 @app.command("edit")
@@ -179,8 +177,12 @@ def member_edit(
     ] = None,
     unit: Annotated[
         Optional[str],
-        typer.Option("--unit", metavar="UNIT", help=_('New unit; "none" detaches the member from any unit.'),
-            click_type=complete.UNIT),
+        typer.Option(
+            "--unit",
+            metavar="UNIT",
+            help=_('New unit; "none" detaches the member from any unit.'),
+            click_type=complete.UNIT,
+        ),
     ] = None,
     phone: Annotated[
         Optional[str], typer.Option("--phone", metavar="TEXT", help=_('New phone number; "" clears it.'))

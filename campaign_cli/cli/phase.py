@@ -32,11 +32,11 @@ def phase_view(rows, today):
     ]
     columns = [
         Column("number", _("No."), "int"),
-        Column("name", _("Phase")),
+        Column("name", _("Phase"), "text", min_width=16, priority=1),
         Column("start", _("Start"), "date"),
         Column("end", _("End"), "date"),
         Column("tasks", _("Tasks"), "int"),
-        Column("current", _("Now")),
+        Column("current", _("Now"), "bool"),
     ]
     return View(
         data=data,

@@ -8,8 +8,8 @@ import typer
 
 from campaign_cli.cli import complete
 from campaign_cli.cli.common import confirm_removal, done, new_typer, parse_day, service_context, show
-from campaign_cli.cli.labels import party_kind_label, status_label
-from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, Status, YesOption
+from campaign_cli.cli.labels import status_label
+from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
 from campaign_cli.i18n import _, ngettext, pgettext
 
 app = new_typer(_("Tasks of the plan: who leads and supports them, when they are due, how far they got."))
@@ -62,36 +62,36 @@ def field_label(name: str) -> str:
     return labels.get(name, name)
 
 
-def _human(fmt: OutputFormat) -> bool:
-    return fmt in (OutputFormat.table, OutputFormat.md)
-
-
 def _party_name(party) -> str:
     return party["name"] if party else ""
 
 
-def task_list_view(rows, *, human: bool, total: int, filtered: bool):
-    from campaign_cli.cli.render import Column, Section, View
+def phase_label(number: int, name: str) -> str:
+    """"Đợt 2: Cao điểm…" as it is (its name says its number); "2: Tổng kết" when the name does not."""
+    import re
 
-    data = [{key: row[key] for key in TASK_KEYS} for row in rows]
-    shown = [
-        {
-            **row,
-            "lead": full["lead_label"] if human else _party_name(row["lead"]),
-            "status": status_label(row["status"]) if human else row["status"],
-        }
-        for row, full in zip(data, rows, strict=True)
-    ]
+    if re.match(rf"^\D*\b{number}\b", name):
+        return name
+    return f"{number}: {name}"
+
+
+def task_list_view(rows, *, total: int, filtered: bool):
+    from campaign_cli.cli.render import Column, Section, View
+    from campaign_cli.cli.render.model import ESSENTIAL, LOW
+
+    def data():  # built only for JSON
+        return [{key: row[key] for key in TASK_KEYS} for row in rows]
+
     columns = [
         Column("id", _("ID"), "id"),
-        Column("phase", _("Phase"), "int"),
-        Column("title", _("Task"), max_width=60),
-        Column("type", _("Type"), optional=True),
-        Column("lead", _("Lead"), max_width=30),
+        Column("phase", _("Phase"), "int", priority=4),
+        Column("title", _("Task"), "text", min_width=20, priority=ESSENTIAL),
+        Column("type", _("Type"), "code", priority=LOW),
+        Column("lead", _("Lead"), "name", short_key="lead_label", short_first=True),
         Column("due", _("Due"), "date"),
-        Column("status", _("Status")),
-        Column("progress", _("Progress"), "progress"),
-        Column("overdue", _("Overdue"), optional=True),
+        Column("status", _("Status"), "status", tone_key="overdue", priority=ESSENTIAL),
+        Column("progress", _("Progress"), "progress", tone_key="overdue", priority=3),
+        Column("overdue", _("Overdue"), "bool", priority=LOW),
     ]
     if filtered:
         empty = _("No task matches these filters.")
@@ -102,10 +102,11 @@ def task_list_view(rows, *, human: bool, total: int, filtered: bool):
         footer.append(
             _("Showing {shown} of {total} tasks; raise --limit to see more.").format(shown=len(rows), total=total)
         )
-    return View(data=data, sections=[Section("tasks", "", columns, shown, empty=empty)], footer=footer)
+    # the service's rows as they are (a lead is a party dict: formats for people and CSV show its name)
+    return View(data=data, sections=[Section("tasks", "", columns, rows, empty=empty)], footer=footer)
 
 
-def task_show_view(task, *, human: bool, lang: str):
+def task_show_view(task, *, lang: str):
     from campaign_cli.cli.render import Column, Section, View
     from campaign_cli.formatting import format_date, format_number
 
@@ -114,13 +115,13 @@ def task_show_view(task, *, human: bool, lang: str):
         phase_name=task["phase_name"], type_label=task["type_label"], created_at=task["created_at"], logs=task["logs"]
     )
     unit = f" {task['unit_of_measure']}" if task["unit_of_measure"] else ""
-    status = status_label(task["status"]) if human else task["status"]
+    status = status_label(task["status"])
     if task["reason"]:
         status += f" ({task['reason']})"
     fields = [
         (_("ID"), task["id"]),
         (pgettext("task", "Title"), task["title"]),
-        (_("Phase"), f"{task['phase']}: {task['phase_name']}"),
+        (_("Phase"), phase_label(task["phase"], task["phase_name"])),
         (_("Type"), f"{task['type']} ({task['type_label']})" if task["type"] else ""),
         (_("Due"), format_date(task["due"])),
         (_("Target"), format_number(task["target"], lang) + unit if task["target"] is not None else ""),
@@ -133,14 +134,7 @@ def task_show_view(task, *, human: bool, lang: str):
     ]
     details = [{"field": field, "value": value} for field, value in fields]
     parties = ([("lead", task["lead"])] if task["lead"] else []) + [("support", party) for party in task["support"]]
-    assignments = [
-        {
-            "role": _("Lead") if role == "lead" and human else _("Support") if human else role,
-            **party,
-            **({"kind": party_kind_label(party["kind"])} if human else {}),
-        }
-        for role, party in parties
-    ]
+    assignments = [{"role": role, **party} for role, party in parties]
     logs = [{**log, "by": _party_name(log["by"])} for log in task["logs"]]
     footer = []
     if task["logs_after"]:
@@ -156,16 +150,19 @@ def task_show_view(task, *, human: bool, lang: str):
         heading=[_("Task {id}: {title}").format(id=task["id"], title=task["title"])],
         sections=[
             Section(
-                "task", _("Task"), [Column("field", _("Field")), Column("value", _("Value"), max_width=80)], details
+                "task",
+                _("Task"),
+                [Column("field", _("Field"), min_width=8), Column("value", _("Value"), min_width=30, wrap=True)],
+                details,
             ),
             Section(
                 "assignments",
                 _("Assigned to"),
                 [
-                    Column("role", _("Part")),
-                    Column("kind", _("Kind")),
+                    Column("role", _("Part"), "role"),
+                    Column("kind", _("Kind"), "party"),
                     Column("id", _("ID"), "id"),
-                    Column("name", _("Name")),
+                    Column("name", _("Name"), "name"),
                 ],
                 assignments,
                 empty=_("Nobody assigned: use  campaign task edit ID --lead M_OR_U"),
@@ -175,11 +172,11 @@ def task_show_view(task, *, human: bool, lang: str):
                 _("Log entries"),
                 [
                     Column("date", _("Date"), "date"),
-                    Column("type", _("Type")),
-                    Column("quantity", _("Quantity"), "number"),
-                    Column("by", _("By"), max_width=30),
-                    Column("place", _("Place"), max_width=30),
-                    Column("note", _("Note"), max_width=40),
+                    Column("type", _("Type"), "code"),
+                    Column("quantity", _("Quantity"), "quantity"),
+                    Column("by", _("By"), "name", priority=3),
+                    Column("place", _("Place"), "text", priority=4),
+                    Column("note", _("Note"), "text", priority=4),
                 ],
                 logs,
                 empty=_("No log entries against this task yet."),
@@ -205,8 +202,13 @@ def task_list(
             click_type=complete.UNIT)
     ] = None,
     status: Annotated[
-        Optional[list[Status]],
-        typer.Option("--status", help=_("Only tasks with this status; repeat for several."), case_sensitive=False),
+        Optional[list[str]],
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help=_("Only tasks with this status: todo, doing, done, blocked, cancelled, or its name "
+                   "(\"đang thực hiện\", diacritics optional); repeat for several."),
+        ),
     ] = None,
     overdue: Annotated[
         bool, typer.Option("--overdue", help=_("Only overdue tasks: due before the as-of date, not done or cancelled."))
@@ -238,7 +240,7 @@ def task_list(
         phase=phase,
         member=member,
         unit=unit,
-        statuses=[item.value for item in status or ()],
+        statuses=[status_code(item) for item in status or ()],
         overdue=overdue,
         due_before=parse_day(ctx, due_before, "--due-before"),
         search=search,
@@ -246,7 +248,7 @@ def task_list(
         sort=sort.value,
     )
     filtered = any(value for value in (phase, member, unit, status, overdue, due_before, search))
-    show(task_list_view(rows, human=_human(fmt), total=rows.total, filtered=filtered), fmt, output)
+    show(task_list_view(rows, total=rows.total, filtered=filtered), fmt, output)
 
 
 @app.command("add")
@@ -316,7 +318,25 @@ def task_show(
     from campaign_cli.services.tasks import get_task
 
     task = get_task(service_context(ctx), ref)
-    show(task_show_view(task, human=_human(fmt), lang=i18n.current_language()), fmt, output)
+    show(task_show_view(task, lang=i18n.current_language()), fmt, output)
+
+
+def status_code(text: str) -> str:
+    """A --status value: the code or its name in either language, with or without diacritics."""
+    from campaign_cli.cli.labels import status_from_words
+    from campaign_cli.vocabulary import TaskStatus, codes
+
+    code = status_from_words(text)
+    if code is None:
+        raise typer.BadParameter(
+            _("{value!r} is not a status: use {codes} or {names}").format(
+                value=text,
+                codes=", ".join(repr(code) for code in codes(TaskStatus)),
+                names=", ".join(status_label(code) for code in codes(TaskStatus)),
+            ),
+            param_hint="'--status'",
+        )
+    return code
 
 
 def _clearable(value: Optional[str]):

@@ -19,10 +19,10 @@ def type_view(rows):
     from campaign_cli.cli.render import Column, Section, View
 
     columns = [
-        Column("code", _("Code")),
-        Column("label_vi", _("Label")),
-        Column("label_en", _("English")),
-        Column("unit", pgettext("measure", "Unit")),
+        Column("code", _("Code"), "code"),
+        Column("label_vi", _("Label"), "text", min_width=14, priority=1),
+        Column("label_en", _("English"), "text", min_width=14, priority=4),
+        Column("unit", pgettext("measure", "Unit"), "text"),
         Column("entries", _("Entries"), "int"),
     ]
     return View(data=rows, sections=[Section("types", "", columns, rows, empty=_("No activity types."))])

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from campaign_cli.cli import complete
-from campaign_cli.cli.common import confirm_removal, done, new_typer, service_context, show
+from campaign_cli.cli.common import confirm_removal, done, new_typer, removal_effects, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
 from campaign_cli.i18n import _, ngettext
 
@@ -27,8 +27,8 @@ def unit_view(rows):
     ]
     columns = [
         Column("id", _("ID"), "id"),
-        Column("name", _("Unit")),
-        Column("short", _("Abbreviation")),
+        Column("name", _("Unit"), "name", min_width=16, priority=1),
+        Column("short", _("Abbreviation"), "name", priority=3),
         Column("members", _("Members"), "int"),
         Column("tasks_lead", _("Leads"), "int"),
         Column("tasks_support", _("Supports"), "int"),
@@ -108,12 +108,3 @@ def unit_effects(counts) -> str:
         kept.append(ngettext("{n} log entry", "{n} log entries", counts["activities"]).format(n=counts["activities"]))
     return removal_effects(counts["assignments"], _("kept without the unit: {items}"), kept)
 
-
-def removal_effects(assignments: int, kept_message: str, kept: list[str]) -> str:
-    """The tail of a removal prompt or report: assignments that go, rows that stay detached."""
-    text = ""
-    if assignments:
-        text += ngettext(" with {n} task assignment", " with {n} task assignments", assignments).format(n=assignments)
-    if kept:
-        text += " (" + kept_message.format(items=", ".join(kept)) + ")"
-    return text

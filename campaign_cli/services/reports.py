@@ -46,8 +46,6 @@ SCHEMA_VERSION = 1
 BEHIND_MARGIN = 0.10
 DUE_SOON_DAYS = 7
 RECENT_LOGS = 5
-#: Status lists (overdue, due soon) show this many tasks; the counts are complete.
-LIST_LIMIT = 15
 
 #: The top-level JSON keys of ``status`` and ``report weekly`` (CLI.md): the
 #: contract. The report dicts carry more (unit load, recent entries...) for
@@ -63,6 +61,7 @@ STATUS_KEYS = (
     "members",
     "activity",
     "units",  # additive to CLI.md's keys: units do much of the work
+    "recent",  # additive: the last log entries, place and note apart
 )
 WEEKLY_KEYS = (
     "schema_version",
@@ -636,8 +635,8 @@ def status_report(ctx: Context, *, lang: str | None = None) -> dict[str, Any]:
         "activity": activity_totals(ctx, lang=lang),
         # extras for the human formats (not in the JSON contract)
         "units": party_load(ctx, "unit"),
-        "overdue": overdue_tasks(ctx, limit=LIST_LIMIT),
-        "due_soon": tasks_due_between(ctx, today, soon, limit=LIST_LIMIT),
+        "overdue": overdue_tasks(ctx),
+        "due_soon": tasks_due_between(ctx, today, soon),
         "due_soon_count": count_due_between(ctx, today, soon),
         "recent": recent_logs(ctx, lang=lang),
         "next_phase": _current(_next_phase(phases, today), full=True),

@@ -1,0 +1,1 @@
+"""Files exchanged with other tools: calendars, Taskwarrior, log sheets read back."""
