@@ -1,4 +1,9 @@
-"""Phases (đợt): numbered, dated, inclusive at both ends, never overlapping."""
+"""Phases (đợt): numbered, dated, inclusive at both ends, never overlapping.
+
+Moving a phase's dates (``phase edit``, ``phase remove``, ``config
+--election-day --move-phases``) is refused when a task of the phase would be
+due outside it, or when election day, held by a phase, would fall in none.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,12 @@ from campaign_cli.errors import Conflict, Invalid
 from campaign_cli.i18n import _
 from campaign_cli.services import lookup, validate
 from campaign_cli.services.context import Context
+from campaign_cli.services.dates import coerce_date
 from campaign_cli.vocabulary import UNSET
 
 PHASE_COLUMNS = "id, number, name, start_date, end_date"
+#: Tasks named in a refusal; the rest are counted.
+SHOWN_TASKS = 5
 
 
 def list_phases(ctx: Context) -> list[dict[str, Any]]:
@@ -39,6 +47,54 @@ def _check_dates(start: dt.date, end: dt.date | None) -> None:
                 end=end.strftime("%d/%m/%Y"), start=start.strftime("%d/%m/%Y")
             )
         )
+
+
+def _span(start: dt.date, end: dt.date | None) -> str:
+    return f"{start.strftime('%d/%m/%Y')}–{end.strftime('%d/%m/%Y') if end else '…'}"
+
+
+def check_tasks_inside(ctx: Context, phase: dict[str, Any], start: dt.date, end: dt.date | None) -> None:
+    """Refuse new dates for ``phase`` that would leave some of its tasks due outside it."""
+    stranded = ctx.db.dicts(
+        "SELECT id, due FROM task WHERE phase_id = ? AND due IS NOT NULL AND (due < ? OR (? IS NOT NULL AND due > ?)) "
+        "ORDER BY due, id",
+        (phase["id"], start, end, end),
+    )
+    if not stranded:
+        return
+    shown = ", ".join(
+        _("task {id} (due {due})").format(id=row["id"], due=coerce_date(row["due"]).strftime("%d/%m/%Y"))
+        for row in stranded[:SHOWN_TASKS]
+    )
+    if len(stranded) > SHOWN_TASKS:
+        shown += _(" and {n} more").format(n=len(stranded) - SHOWN_TASKS)
+    raise Conflict(
+        _(
+            "phase {number} would run {span}, leaving {count} of its tasks due outside it: {tasks}; change their "
+            "due dates first (campaign task edit ID --due DATE) or choose other dates"
+        ).format(number=phase["number"], span=_span(start, end), count=len(stranded), tasks=shown)
+    )
+
+
+def check_election_day_kept(
+    before: list[dict[str, Any]], after: list[dict[str, Any]], day_before: dt.date, day_after: dt.date
+) -> None:
+    """Election day, held by a phase before a change, must be held by one after it."""
+    if phase_of_day(before, day_before) is not None and phase_of_day(after, day_after) is None:
+        raise Conflict(
+            _(
+                "election day ({day}) would then fall in no phase: the phase that holds it is the campaign's peak; "
+                "keep a phase around it"
+            ).format(day=day_after.strftime("%d/%m/%Y"))
+        )
+
+
+def campaign_phases(ctx: Context) -> list[dict[str, Any]]:
+    return ctx.db.dicts(f"SELECT {PHASE_COLUMNS} FROM phase WHERE campaign_id = ? ORDER BY number", (ctx.campaign_id,))
+
+
+def _election_day(ctx: Context) -> dt.date:
+    return coerce_date(ctx.campaign["election_day"])
 
 
 def _check_overlap(ctx: Context, start: dt.date, end: dt.date | None, ignore_id: int | None = None) -> None:
@@ -103,6 +159,12 @@ def edit_phase(
         new_end = phase["end_date"] if end is UNSET else end
         _check_dates(new_start, new_end)
         _check_overlap(ctx, new_start, new_end, ignore_id=phase["id"])
+        check_tasks_inside(ctx, phase, new_start, new_end)
+        before = campaign_phases(ctx)
+        after = [
+            {**row, "start_date": new_start, "end_date": new_end} if row["id"] == phase["id"] else row for row in before
+        ]
+        check_election_day_kept(before, after, _election_day(ctx), _election_day(ctx))
         values["start_date"] = new_start
         values["end_date"] = new_end
         tx.update("phase", phase["id"], values)
@@ -119,6 +181,9 @@ def remove_phase(ctx: Context, ref: str) -> dict[str, Any]:
                     number=phase["number"], count=count
                 )
             )
+        before = campaign_phases(ctx)
+        after = [row for row in before if row["id"] != phase["id"]]
+        check_election_day_kept(before, after, _election_day(ctx), _election_day(ctx))
         tx.delete("phase", phase["id"])
     return phase
 
