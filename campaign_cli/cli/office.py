@@ -4,8 +4,8 @@ Writers in this module lay out plain data that a service computed; they
 compute no figure. Readers turn a file back into plain dicts for a service to
 check and write. The heavy libraries (python-docx, openpyxl, icalendar) are
 imported inside the functions that need them, so importing this module costs
-nothing at start-up; they come with the ``office`` extra
-(``pip install campaign-cli[office]``), and a missing one is a one-line error.
+nothing at start-up. They are ordinary dependencies of campaign; a missing one
+(a broken installation) is a one-line error.
 
 - :func:`write_report_docx` / :func:`write_report_pdf`: a report in the
   layout of Decree 30/2020/NĐ-CP (A4, Times New Roman, issuing body top left,
@@ -36,20 +36,18 @@ from typing import IO, Any
 from campaign_cli.errors import Invalid
 from campaign_cli.i18n import _
 
+
 # -- shared ------------------------------------------------------------------------------
-_EXTRA = "office"
-
-
 def _require(module: str, package: str):
-    """Import an optional library, or fail with one line saying how to install it."""
+    """Import an office library (a dependency of campaign), or fail with one line if the install lost it."""
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError:
         raise Invalid(
-            _("this format needs the Python package {package}: "
-              "install it with  pip install 'campaign-cli[{extra}]'").format(package=package, extra=_EXTRA)
+            _("this format needs the Python package {package}, which campaign installs; it is missing here: "
+              "reinstall campaign (pip install --force-reinstall campaign-cli)").format(package=package)
         ) from None
 
 
