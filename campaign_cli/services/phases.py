@@ -105,14 +105,18 @@ def _check_overlap(ctx: Context, start: dt.date, end: dt.date | None, ignore_id:
             continue
         other_end = other["end_date"] or dt.date.max
         if start <= other_end and other["start_date"] <= (end or dt.date.max):
-            raise Conflict(
-                _("these dates overlap phase {number} ({name}, {start}–{end}); phases may not overlap").format(
-                    number=other["number"],
-                    name=other["name"],
-                    start=other["start_date"].strftime("%d/%m/%Y"),
-                    end=other["end_date"].strftime("%d/%m/%Y") if other["end_date"] else "…",
-                )
-            )
+            raise _overlap_error(other)
+
+
+def _overlap_error(other: dict[str, Any]) -> Conflict:
+    return Conflict(
+        _("these dates overlap phase {number} ({name}, {start}–{end}); phases may not overlap").format(
+            number=other["number"],
+            name=other["name"],
+            start=other["start_date"].strftime("%d/%m/%Y"),
+            end=other["end_date"].strftime("%d/%m/%Y") if other["end_date"] else "…",
+        )
+    )
 
 
 def add_phase(
@@ -139,8 +143,6 @@ def get_phase(ctx: Context, phase_id: int) -> dict[str, Any]:
     return ctx.db.one(f"SELECT {PHASE_COLUMNS} FROM phase WHERE id = ?", (phase_id,))
 
 
-
-
 def edit_phase(
     ctx: Context,
     ref: str,
@@ -149,7 +151,15 @@ def edit_phase(
     start: dt.date | None = None,
     end: dt.date | None | Any = UNSET,
 ) -> dict[str, Any]:
-    """Change a phase; ``end=None`` opens its end, leaving ``end`` out keeps it."""
+    """Change a phase; ``end=None`` opens its end, leaving ``end`` out keeps it.
+
+    A neighbour that touched the moved boundary (the phase ending the day
+    before the old start, or starting the day after the old end) keeps
+    touching it: phase 2 ending earlier hands its last days to phase 3. So
+    election day can pass from one phase to the next in one edit, which the
+    rules below would otherwise forbid in either order. The result also
+    lists the neighbours moved (``neighbours``).
+    """
     with ctx.transaction() as tx:
         phase = lookup.phase(ctx, ref)
         values: dict[str, Any] = {}
@@ -158,17 +168,53 @@ def edit_phase(
         new_start = start or phase["start_date"]
         new_end = phase["end_date"] if end is UNSET else end
         _check_dates(new_start, new_end)
-        _check_overlap(ctx, new_start, new_end, ignore_id=phase["id"])
-        check_tasks_inside(ctx, phase, new_start, new_end)
         before = campaign_phases(ctx)
-        after = [
-            {**row, "start_date": new_start, "end_date": new_end} if row["id"] == phase["id"] else row for row in before
-        ]
+        moved = _neighbours(before, phase, new_start, new_end)
+        moved[phase["id"]] = {"start_date": new_start, "end_date": new_end}
+        after = [{**row, **moved[row["id"]]} if row["id"] in moved else row for row in before]
+        for row in after:
+            if row["id"] in moved:
+                _check_layout_overlap(after, row)
+                check_tasks_inside(ctx, row, row["start_date"], row["end_date"])
         check_election_day_kept(before, after, _election_day(ctx), _election_day(ctx))
         values["start_date"] = new_start
         values["end_date"] = new_end
         tx.update("phase", phase["id"], values)
-    return get_phase(ctx, phase["id"])
+        neighbours = []
+        for row in after:
+            if row["id"] in moved and row["id"] != phase["id"]:
+                tx.update("phase", row["id"], moved[row["id"]])
+                neighbours.append({"number": row["number"], "name": row["name"], "start": row["start_date"],
+                                   "end": row["end_date"]})
+    return {**get_phase(ctx, phase["id"]), "neighbours": neighbours}
+
+
+def _neighbours(
+    before: list[dict[str, Any]], phase: dict[str, Any], new_start: dt.date, new_end: dt.date | None
+) -> dict[int, dict[str, Any]]:
+    """New dates of the adjacent phases that follow a moved boundary (edit_phase); {} when none does."""
+    day = dt.timedelta(days=1)
+    moved: dict[int, dict[str, Any]] = {}
+    old_start, old_end = phase["start_date"], phase["end_date"]
+    if new_start != old_start:
+        earlier = next((row for row in before if row["end_date"] == old_start - day), None)
+        if earlier is not None and earlier["start_date"] < new_start:
+            moved[earlier["id"]] = {"start_date": earlier["start_date"], "end_date": new_start - day}
+    if old_end is not None and new_end is not None and new_end != old_end:
+        later = next((row for row in before if row["start_date"] == old_end + day), None)
+        if later is not None and (later["end_date"] is None or new_end < later["end_date"]):
+            moved[later["id"]] = {"start_date": new_end + day, "end_date": later["end_date"]}
+    return moved
+
+
+def _check_layout_overlap(layout: list[dict[str, Any]], phase: dict[str, Any]) -> None:
+    for other in layout:
+        if other["id"] == phase["id"]:
+            continue
+        if phase["start_date"] <= (other["end_date"] or dt.date.max) and other["start_date"] <= (
+            phase["end_date"] or dt.date.max
+        ):
+            raise _overlap_error(other)
 
 
 def remove_phase(ctx: Context, ref: str) -> dict[str, Any]:
