@@ -303,17 +303,29 @@ def foreign_tables(ctx: Context) -> list[str]:
     ``init`` refuses such a file rather than adding its tables beside
     somebody else's data.
     """
+    import sqlite3
+    from pathlib import Path
+
     db = ctx.db
-    if db.dialect != "sqlite" or db.path in (None, ":memory:") or not os.path.exists(db.path):
+    if db.dialect != "sqlite" or db.path in (None, ":memory:") or not os.path.isfile(db.path):
         return []
-    if os.path.getsize(db.path) == 0 or db.exists():
+    if os.path.getsize(db.path) == 0:
         return []
-    return [
-        name
-        for (name,) in db.rows(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        )
-    ]
+    try:  # read-only and apart from ours, which would switch the file to WAL
+        conn = sqlite3.connect(f"{Path(db.path).resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        try:
+            names = [
+                name
+                for (name,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+                    "ORDER BY name"
+                )
+            ]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []  # not an SQLite file: opening it says so
+    return [] if "meta" in names and "campaign" in names else names
 
 
 def database_info(ctx: Context) -> dict[str, Any]:
