@@ -370,3 +370,53 @@ def test_the_upgrade_gives_old_campaigns_a_uid_and_their_signer_a_member(cli, tm
     assert data["signer"] == {"id": 1, "name": "Nguyễn Mạnh Hùng", "role": "chair"}
     rows = db_rows(old, "SELECT signer, parent_body, symbol, parent_id FROM campaign")
     assert rows == [("Nguyễn Mạnh Hùng", "", "", None)]  # the old text stays as it was
+
+
+def test_migration_3_on_the_tests_engine(cli, campaign_db, backend):
+    """On PostgreSQL (SQLite upgrades the committed v1 fixture above): a schema-2 campaign gains the settings."""
+    if backend != "postgresql":
+        pytest.skip("SQLite: test_the_upgrade_gives_old_campaigns_a_uid_and_their_signer_a_member")
+    from campaign_cli.storage import schema
+
+    cli("init", "Bầu cử", "--election-day", ELECTION_2026, ok=True)
+    cli("member", "add", "Nguyễn Văn Hùng", "--role", "chair", ok=True)
+    db = campaign_db
+    db.execute("BEGIN")
+    db.execute("UPDATE campaign SET signer = ' nguyễn  văn hùng'")
+    for statement in ("DROP INDEX ix_campaign_uid", "DROP INDEX ix_campaign_parent",
+                      *(f"ALTER TABLE campaign DROP COLUMN {column}"
+                        for column in ("parent_body", "symbol", "signer_id", "parent_id", "uid"))):
+        db.execute(statement)
+    db.execute("UPDATE meta SET value = '2' WHERE name = 'schema_version'")
+    db.execute("COMMIT")
+    data = settings(cli)
+    assert schema.stored_version(db) == schema.current_version()
+    assert len(data["uid"]) == 32 and data["signer"]["name"] == "Nguyễn Văn Hùng"
+    cli("member", "remove", "hung", "--yes", ok=True)  # the key to member works: the signer goes with them
+    assert settings(cli)["signer"] == {"id": None, "name": " nguyễn  văn hùng", "role": None}
+
+
+def test_export_carries_the_settings_and_an_older_export_still_imports(commune, tmp_path: Path):
+    commune("config", "--symbol", "BC-TTTT", "--parent-body", "ĐẢNG ỦY XÃ", "--signer", "mai", ok=True)
+    document = json.loads(commune("export", ok=True).stdout)
+    head = dict(document["campaign"])
+    assert list(head)[-4:] == ["parent_body", "symbol", "signer_id", "uid"]
+    assert (head["parent_body"], head["symbol"], head["signer_id"]) == ("ĐẢNG ỦY XÃ", "BC-TTTT", 2)
+    assert head["uid"] == settings(commune)["uid"]
+    copy = tmp_path / "copy.db"
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    commune("--db", copy, "import", path, ok=True)
+    imported = settings(commune, "--db", copy)
+    assert imported["uid"] == head["uid"] and imported["signer"]["name"] == "Trần Thị Mai"
+    # An export made before schema 3: no such fields; the import makes a uid.
+    for key in ("parent_body", "symbol", "signer_id", "uid"):
+        del document["campaign"][key]
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    commune("--db", tmp_path / "old.db", "import", path, ok=True)
+    old = settings(commune, "--db", tmp_path / "old.db")
+    assert len(old["uid"]) == 32 and old["uid"] != head["uid"] and old["symbol"] == "" and old["signer"] is None
+    document["campaign"]["signer_id"] = 99
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    error = one_line_error(commune("--db", tmp_path / "bad.db", "import", path))
+    assert "campaign.signer_id: there is no member with id 99 in this file" in error

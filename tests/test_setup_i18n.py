@@ -86,7 +86,6 @@ def test_an_english_campaign_stays_english_on_a_vietnamese_machine(cli):
     assert result.stderr.startswith("Usage: campaign task add [OPTIONS] TITLE")
 
 
-@pytest.mark.sqlite_only
 def test_aborted_is_vietnamese_too(vietnamese):
     """End of input at a confirmation prompt on a terminal: "Aborted!" in the campaign's language."""
     import pty

@@ -131,9 +131,9 @@ def config(
     changes = {key: value for key, value in given.items() if value is not None}
     if move_phases and election_day is None:
         raise typer.BadParameter(_("goes with --election-day DATE"), param_hint="--move-phases")
+    service = service_context(ctx)  # first: a bad date is reported in the campaign's language
     if election_day is not None:
         changes["election_day"] = parse_day(ctx, election_day, "--election-day")
-    service = service_context(ctx)
     if not changes:
         show(settings_view(settings.campaign_settings(service), human=fmt in (OutputFormat.table, OutputFormat.md)),
              fmt, output)
@@ -173,19 +173,20 @@ def _report(result) -> None:
         return
     after = result["settings"]
     before = result["before"]
-    words = {"signer_id": "signer", "parent_id": "parent", "signer": None}
     parts = []
+    shown_labels = set()
     for key in changed:
-        label_key = words.get(key, key)
-        if label_key is None:
+        label_key = {"signer_id": "signer", "parent_id": "parent"}.get(key, key)
+        if label_key in shown_labels:
             continue
-        if key == "signer_id":
+        shown_labels.add(label_key)
+        if label_key == "signer":  # the member (or, cleared, the chair); an old release's text goes with it
             new = after["signer"]["name"] if after["signer"] else _("the chair")
-        elif key == "parent_id":
+        elif label_key == "parent":
             new = after["parent"]["name"] if after["parent"] else "—"
         else:
             new = _shown(key, after[key])
-        old = _shown(key, before.get(key)) if key not in ("signer_id", "parent_id") else None
+        old = _shown(key, before.get(key)) if label_key not in ("signer", "parent") else None
         label = _(SETTING_LABELS[label_key])
         parts.append(f"{label}: {old} → {new}" if old is not None else f"{label}: {new}")
     done(_("Updated the campaign's settings: {changes}").format(changes="; ".join(parts)))
