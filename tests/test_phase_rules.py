@@ -60,7 +60,7 @@ def test_an_adjacent_phase_takes_over_the_days_a_phase_gives_up(campaign):
     campaign("task", "edit", "1", "--due", "1/3/2026", ok=True)
     campaign("task", "edit", "2", "--due", "1/3/2026", ok=True)
     result = campaign("phase", "edit", "2", "--end", "1/3/2026", ok=True)
-    assert "Phase 3 now runs 02/03/2026–…, next to it." in result.stderr
+    assert "Phase 3, next to it, now runs 02/03/2026–…" in result.stderr
     assert phases(campaign) == [(1, "2025-11-01", "2026-01-31"), (2, "2026-02-01", "2026-03-01"),
                                 (3, "2026-03-02", None)]
     campaign("undo", ok=True)  # one change: both phases go back

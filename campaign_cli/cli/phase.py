@@ -108,7 +108,7 @@ def phase_edit(
     done(_("Updated phase {number}: {name}").format(number=phase["number"], name=phase["name"]))
     for neighbour in phase["neighbours"]:  # an adjacent phase kept touching the moved boundary
         done(
-            _("Phase {number} now runs {start}–{end}, next to it.").format(
+            _("Phase {number}, next to it, now runs {start}–{end}").format(
                 number=neighbour["number"],
                 start=neighbour["start"].strftime("%d/%m/%Y"),
                 end=neighbour["end"].strftime("%d/%m/%Y") if neighbour["end"] else "…",
