@@ -49,10 +49,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
-from campaign_cli.services.campaigns import SEED_ACTIVITY_TYPES, activity_type_values, standard_phases  # noqa: E402
+from campaign_cli.services.campaigns import (  # noqa: E402
+    SEED_ACTIVITY_TYPES,
+    activity_type_values,
+    new_uid,
+    standard_phases,
+)
 from campaign_cli.services.logs import ACTIVITY_COLUMNS  # noqa: E402
 from campaign_cli.services.text import fold  # noqa: E402
 from campaign_cli.storage.db import Database  # noqa: E402
+from campaign_cli.vocabulary import default_level  # noqa: E402
 
 ELECTION_DAY = dt.date(2021, 5, 23)
 #: Phase 3 has no end date (standard phases); tasks and logs stop this long after election day.
@@ -453,19 +459,21 @@ def _fill(
     name = name or f"Bầu cử đại biểu Quốc hội khóa XV và HĐND các cấp - dữ liệu thử {tasks} nhiệm vụ #{campaign_id}"
     writer.insert(
         "campaign",
-        ("id", "name", "locality", "level", "election_day", "lang", "issuing_body", "signer", "place", "created_at"),
+        ("id", "name", "locality", "level", "election_day", "lang", "issuing_body", "signer", "place", "created_at",
+         "uid"),
         [
             (
                 campaign_id,
                 name,
-                "Huyện Gia Viễn",
-                "district",
+                "Huyện Gia Viễn" if default_level(election_day) == "district" else "Xã Gia Vân",
+                default_level(election_day).value,  # no districts for elections since 1/7/2025
                 election_day,
                 "vi",
                 "TIỂU BAN THÔNG TIN, TUYÊN TRUYỀN",
                 "",
                 "Gia Viễn",
                 iso_at(created_day, 8, 0),
+                new_uid(),
             )
         ],
     )

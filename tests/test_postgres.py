@@ -393,8 +393,8 @@ def _without_volatile(stdout: str) -> str:
     return json.dumps(_drop_keys(data, VOLATILE_KEYS), ensure_ascii=False, sort_keys=True)
 
 
-#: Keys whose values are the clock's or the database's, not the campaign's.
-VOLATILE_KEYS = frozenset({"exported_at", "generated_at", "created_at", "at", "database", "source"})
+#: Keys whose values are the clock's or the database's, not the campaign's (uid: random at creation).
+VOLATILE_KEYS = frozenset({"exported_at", "generated_at", "created_at", "at", "database", "source", "uid"})
 
 
 def _drop_keys(data, keys):

@@ -177,12 +177,14 @@ def _add_nickname(db):
 def test_migration_upgrades_in_place_and_keeps_a_backup(cli, tmp_path, monkeypatch):
     old = copy_fixture(tmp_path)
     original = raw_snapshot(old)
-    monkeypatch.setattr(schema, "MIGRATIONS", [(2, _add_nickname)])
-    assert schema.current_version() == 2
+    # The release's own migrations first: the commands read the columns they add.
+    following = schema.current_version() + 1
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, (following, _add_nickname)])
+    assert schema.current_version() == following
 
     info = cli.json("--db", old, "info")
-    assert info["schema_version"] == 2
-    assert stored_version(old) == 2
+    assert info["schema_version"] == following
+    assert stored_version(old) == following
     conn = sqlite3.connect(old)
     assert "nickname" in [row[1] for row in conn.execute("PRAGMA table_info(member)")]
     assert conn.execute("SELECT COUNT(*) FROM member WHERE nickname = ''").fetchone()[0] == len(original["member"][1])
@@ -215,7 +217,12 @@ def test_failed_migration_leaves_the_database_untouched(cli, tmp_path, monkeypat
         db.execute("UPDATE member SET nickname = name")
         raise RuntimeError("disk on fire")
 
-    migrations = [(2, breaks_midway)] if steps == "fails-at-once" else [(2, _add_nickname), (3, breaks_midway)]
+    real = list(schema.MIGRATIONS)
+    following = schema.current_version() + 1
+    if steps == "fails-at-once":
+        migrations = [*real, (following, breaks_midway)]
+    else:
+        migrations = [*real, (following, _add_nickname), (following + 1, breaks_midway)]
     monkeypatch.setattr(schema, "MIGRATIONS", migrations)
     error = one_line_error(cli("--db", old, "phase", "list"))
     assert f"upgrading the database from schema 1 to {migrations[-1][0]} failed" in error
@@ -224,8 +231,8 @@ def test_failed_migration_leaves_the_database_untouched(cli, tmp_path, monkeypat
     assert stored_version(old) == 1
     assert not list(tmp_path.glob("old.db.v1-backup-*")), "the copy of an untouched database is not kept"
     # With the broken migration gone, the same file opens fine.
-    monkeypatch.setattr(schema, "MIGRATIONS", [])
-    assert cli.json("--db", old, "info")["schema_version"] == 1
+    monkeypatch.setattr(schema, "MIGRATIONS", real)
+    assert cli.json("--db", old, "info")["schema_version"] == following - 1
 
 
 UPGRADER = textwrap.dedent(
@@ -237,7 +244,7 @@ UPGRADER = textwrap.dedent(
         schema.add_column(db, "member", "nickname", "TEXT NOT NULL DEFAULT ''")
         time.sleep(0.5)  # a slow upgrade, so the other process has to wait for it
 
-    schema.MIGRATIONS[:] = [(2, add_nickname)]
+    schema.MIGRATIONS[:] = [*schema.MIGRATIONS, (schema.current_version() + 1, add_nickname)]
     while not os.path.exists(sys.argv[1]):
         time.sleep(0.005)
     from campaign_cli.cli.main import main
@@ -267,7 +274,7 @@ def test_two_processes_opening_an_old_database_upgrade_it_once(tmp_path):
         out, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
         assert len(json.loads(out)) == 4
-    assert stored_version(old) == 2
+    assert stored_version(old) == schema.current_version() + 1
     assert len(list(tmp_path.glob("old.db.v1-backup-*"))) == 1
 
 
@@ -574,6 +581,9 @@ def test_export_import_round_trip_is_exact_and_rows_are_identical(sample, isolat
     original = json.loads(exported)
     assert again["campaign"]["name"] == "Bản sao"
     again["campaign"]["name"] = original["campaign"]["name"]
+    # A second copy beside the first is another campaign: it gets its own stored id.
+    assert again["campaign"]["uid"] != original["campaign"]["uid"]
+    again["campaign"]["uid"] = original["campaign"]["uid"]
     assert again == original
 
     # Every column of every row, folded search twins included, is what the commands stored.
@@ -748,7 +758,12 @@ def export_documents(draw):
         "campaign": {"name": draw(_TEXT), "locality": draw(st.sampled_from(["", "Xã Gia Vân"])),
                      "level": draw(st.sampled_from(["province", "district", "commune"])),
                      "election_day": draw(_ISO), "lang": draw(st.sampled_from(["vi", "en"])),
-                     "issuing_body": "", "signer": "", "place": "", "created_at": "2021-03-01T00:00:00+00:00"},
+                     "issuing_body": "", "signer": "", "place": "", "created_at": "2021-03-01T00:00:00+00:00",
+                     "parent_body": draw(st.sampled_from(["", "ỦY BAN BẦU CỬ XÃ GIA VÂN"])),
+                     "symbol": draw(st.sampled_from(["", "BC-TBTT"])),
+                     "signer_id": draw(st.one_of(st.none(), st.sampled_from([m["id"] for m in members])))
+                     if members else None,
+                     "uid": draw(st.uuids()).hex},
         "phases": phases,
         "units": units,
         "members": members,

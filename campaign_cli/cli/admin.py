@@ -15,21 +15,50 @@ from campaign_cli.i18n import _
 
 
 def register(app: typer.Typer) -> None:
+    from campaign_cli.cli.config import config
+
     app.command("init")(init)
     app.command("info")(info)
+    app.command("config")(config)
+
+
+LEVEL_HELP = _(
+    "For an election from 1/7/2025: province or commune (default commune), since local government has two levels; "
+    "before it: province, district or commune (default district)."
+)
 
 
 def init(
     ctx: typer.Context,
-    name: Annotated[Optional[str], typer.Argument(help=_("Name of the new campaign."))] = None,
+    name: Annotated[Optional[str], typer.Argument(metavar="NAME", help=_("Name of the new campaign."))] = None,
     election_day: Annotated[
         Optional[str], typer.Option("--election-day", metavar="DATE", help=_("Election day, e.g. 15/3/2026."))
     ] = None,
-    locality: Annotated[str, typer.Option("--locality", help=_('Locality, e.g. "Huyện Gia Viễn".'))] = "",
-    level: Annotated[str, typer.Option("--level", help=_("province, district or commune."))] = "district",
+    locality: Annotated[
+        str, typer.Option("--locality", metavar="TEXT", help=_('Locality, e.g. "Xã Gia Vân".'))
+    ] = "",
+    level: Annotated[Optional[str], typer.Option("--level", metavar="LEVEL", help=LEVEL_HELP)] = None,
     phases: Annotated[
-        str, typer.Option("--phases", help=_("standard: three phases around election day; none: add your own."))
+        str,
+        typer.Option(
+            "--phases",
+            metavar="standard|none",
+            help=_("standard: three phases around election day; none: add your own."),
+        ),
     ] = "standard",
+    campaign_lang: Annotated[
+        Optional[str],
+        typer.Option(
+            "--lang", metavar="vi|en", help=_("Language of the campaign's messages and reports (default: vi).")
+        ),
+    ] = None,
+    parent: Annotated[
+        Optional[str],
+        typer.Option(
+            "--parent", metavar="CAMPAIGN",
+            help=_("File the campaign under another of this database (a commune's under its province's)."),
+        ),
+    ] = None,
     sample: Annotated[
         bool, typer.Option("--sample", help=_("Load the bundled Gia Viễn 2021 sample campaign."))
     ] = False,
@@ -37,6 +66,7 @@ def init(
         Optional[Path],
         typer.Option(
             "--from",
+            metavar="FILE",
             help=_("Load a plan file (TOML, the format of data/gia-vien-2021.toml)."),
             exists=True,
             dir_okay=False,
@@ -45,7 +75,8 @@ def init(
 ) -> None:
     """Create a campaign: a new one, the bundled sample, or one from a plan file."""
     from campaign_cli import i18n
-    from campaign_cli.services.campaigns import init_campaign
+    from campaign_cli.errors import Invalid
+    from campaign_cli.services.campaigns import campaign_count, foreign_tables, init_campaign
     from campaign_cli.storage.schema import ensure_schema
 
     chosen = [bool(name), sample, from_file is not None]
@@ -53,8 +84,21 @@ def init(
         raise typer.BadParameter(_("give either NAME --election-day DATE, or --sample, or --from FILE"))
     if name and election_day is None:
         raise typer.BadParameter(_("a new campaign needs --election-day DATE"), param_hint="--election-day")
+    if not name and (level or parent or campaign_lang or election_day):
+        raise typer.BadParameter(
+            _("--election-day, --level, --lang and --parent go with NAME; a plan file holds its own settings")
+        )
+    lang = _campaign_language(ctx, campaign_lang)
     day = parse_day(ctx, election_day, "--election-day")
     service = service_context(ctx, must_exist=False)
+    other_tables = foreign_tables(service)
+    if other_tables:
+        raise Invalid(
+            _(
+                "{path} holds tables of another program ({tables}): campaign keeps its data in a database of "
+                "its own; give another --db"
+            ).format(path=service.db.path, tables=", ".join(other_tables[:5]) + (", …" if other_tables[5:] else ""))
+        )
     with _removed_if_it_fails(service.db):
         ensure_schema(service.db)
         if name:
@@ -65,7 +109,8 @@ def init(
                 locality=locality,
                 level=level,
                 phases=phases,
-                lang=i18n.current_language(),
+                lang=lang,
+                parent=parent,
             )
         else:
             from campaign_cli.services import plans
@@ -79,6 +124,30 @@ def init(
             name=campaign["name"], day=campaign["election_day"].strftime("%d/%m/%Y"), db=service.db.url
         )
     )
+    count = campaign_count(service)
+    if count > 1:
+        done(
+            _(
+                "The database now holds {count} campaigns; {name!r}, the newest, is the default: pick another "
+                "with  campaign --campaign NAME ...  or CAMPAIGN_NAME"
+            ).format(count=count, name=campaign["name"])
+        )
+
+
+def _campaign_language(ctx: typer.Context, given: Optional[str]) -> str:
+    """Vietnamese unless English is asked for (init --lang, or the root --lang / CAMPAIGN_LANG).
+
+    The machine's locale does not decide: a campaign made on a computer without
+    a Vietnamese locale still speaks Vietnamese, as its users do.
+    """
+    from campaign_cli import i18n
+
+    if given is not None:
+        chosen = i18n.normalise_language(given)
+        if chosen is None:
+            raise typer.BadParameter(_("use vi or en"), param_hint="--lang")
+        return chosen
+    return i18n.normalise_language(get_state(ctx).lang) or "vi"
 
 
 @contextmanager
@@ -97,10 +166,14 @@ def _removed_if_it_fails(db):
 
 
 def info(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
-    """Where the database is, its schema version, and how much it holds."""
+    """Where the database is, its schema version, and how much it holds (also when it holds no campaign)."""
+    from campaign_cli.errors import NoCampaign
     from campaign_cli.services.campaigns import database_info
 
-    service = service_context(ctx)
+    try:
+        service = service_context(ctx)
+    except NoCampaign:
+        service = service_context(ctx, must_exist=False)  # says where the database is all the same
     show(info_view(database_info(service), human=fmt in (OutputFormat.table, OutputFormat.md)), fmt, output)
 
 
@@ -130,8 +203,17 @@ def info_view(data, human: bool = False):
 
     rows = [{"key": key, "value": value} for key, value in data.items() if not isinstance(value, dict)]
     rows += [{"key": key, "value": value} for key, value in data["counts"].items()]
+    footer = []
+    if data["campaign"] is None:
+        footer.append(
+            _("No campaign in this database yet: create one with  campaign init NAME --election-day DATE  "
+              "or  campaign init --sample")
+        )
     if human:
-        rows = [{**row, "key": info_label(row["key"])} for row in rows]
+        rows = [{**row, "key": info_label(row["key"]), "value": "—" if row["value"] is None else row["value"]}
+                for row in rows]
     return View(
-        data=data, sections=[Section("info", "", [Column("key", _("What")), Column("value", _("Value"))], rows)]
+        data=data,
+        sections=[Section("info", "", [Column("key", _("What")), Column("value", _("Value"))], rows)],
+        footer=footer,
     )

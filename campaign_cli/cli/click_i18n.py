@@ -12,9 +12,11 @@ through :func:`campaign_cli.i18n.gettext`:
 * usage errors: the ``Error:`` line, the ``Try ... for help.`` hint and the
   messages themselves, recognised by the patterns in :func:`translate_message`.
 
-In English every patched function gives exactly what typer gave, so the patches
-are harmless there; ``tests/test_i18n.py`` fails if a typer upgrade moves the
-hooks. :func:`translate_command_help` translates the commands' docstrings (their
+In English every patched function gives what typer gave, except that usage
+lines write a required argument plainly (``TITLE``, where typer writes
+``{TITLE}``) and an argument without a metavar in capitals (``[NAME]``);
+``tests/test_i18n.py`` fails if a typer upgrade moves the hooks.
+:func:`translate_command_help` translates the commands' docstrings (their
 ``--help``), once, when the tree is built; ``scripts/i18n.py`` extracts them.
 Light module: typer and the stdlib only.
 """
@@ -42,6 +44,8 @@ TYPER_MESSAGES = (
     N_("env var: {var}"),
     N_("(dynamic)"),
     N_("Aborted!"),
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
     N_("Show this message and exit."),
     N_("Install completion for the current shell."),
     N_("Show completion for the current shell, to copy it or customize the installation."),
@@ -67,9 +71,10 @@ def install() -> None:
     write_usage = formatting.HelpFormatter.write_usage
 
     def translated_write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        write_usage(self, prog, args, _("Usage: ") if prefix is None else prefix)
+        write_usage(self, prog, usage_arguments(args), _("Usage: ") if prefix is None else prefix)
 
     formatting.HelpFormatter.write_usage = translated_write_usage
+    core.TyperArgument.make_metavar = _plain_argument_metavar
 
     for cls in (core.TyperOption, core.TyperArgument):
         cls.get_help_record = _translating_help_record(cls.get_help_record)
@@ -103,6 +108,21 @@ def install() -> None:
 
     exceptions.ClickException.show = click_exception_show
     exceptions.UsageError.show = usage_error_show
+
+
+def usage_arguments(args: str) -> str:
+    """'[OPTIONS] COMMAND [ARGS]...' of a usage line in the current language."""
+    return args.replace("[OPTIONS]", _("[OPTIONS]")).replace("COMMAND [ARGS]...", _("COMMAND [ARGS]..."))
+
+
+def _plain_argument_metavar(self, ctx: Any, *, usage: bool = False) -> str:
+    """An argument as usage lines write it: ``TITLE``, ``[NAME]`` (typer writes ``{TITLE}`` and ``[name]``)."""
+    var = self.metavar if self.metavar is not None else (self.name or "").upper()
+    if self.nargs != 1 and not var.endswith("..."):
+        var += "..."
+    if not usage or var.startswith("[") or self.required:
+        return var
+    return f"[{var}]"
 
 
 def _translating_help_record(original):

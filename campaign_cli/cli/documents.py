@@ -50,12 +50,14 @@ NumberOption = Annotated[
 ToOption = Annotated[
     Optional[list[str]],
     typer.Option("--to", metavar="RECIPIENT", rich_help_panel="Document (docx, pdf)",
-                 help=_("A line of \"Nơi nhận\"; repeat for each (default: Ủy ban bầu cử huyện; Lưu: VT, TBTT).")),
+                 help=_("A line of \"Nơi nhận\"; repeat for each (default: the election committee of the campaign's "
+                        "level, e.g. Ủy ban bầu cử xã; Lưu: VT, TBTT).")),
 ]
 ParentBodyOption = Annotated[
     Optional[str],
     typer.Option("--parent-body", metavar="TEXT", rich_help_panel="Document (docx, pdf)",
-                 help=_("Body above the issuing body (default: ỦY BAN BẦU CỬ + the locality; \"\" for none).")),
+                 help=_("Body above the issuing body (default: the campaign's, else ỦY BAN BẦU CỬ + the level and "
+                        "locality, e.g. ỦY BAN BẦU CỬ XÃ GIA VÂN; \"\" for none).")),
 ]
 IssuingBodyOption = Annotated[
     Optional[str],
@@ -65,7 +67,7 @@ IssuingBodyOption = Annotated[
 SignerOption = Annotated[
     Optional[str],
     typer.Option("--signer", metavar="NAME", rich_help_panel="Document (docx, pdf)",
-                 help=_("Who signs (default: the campaign's signer, else the chair).")),
+                 help=_("Who signs (default: the campaign's signer, see campaign config; else the chair).")),
 ]
 SignerTitleOption = Annotated[
     Optional[str],

@@ -106,6 +106,14 @@ def phase_edit(
         new_end = parse_day(ctx, end, "--end")
     phase = edit_phase(service, number, name=name, start=parse_day(ctx, start, "--start"), end=new_end)
     done(_("Updated phase {number}: {name}").format(number=phase["number"], name=phase["name"]))
+    for neighbour in phase["neighbours"]:  # an adjacent phase kept touching the moved boundary
+        done(
+            _("Phase {number}, next to it, now runs {start}–{end}").format(
+                number=neighbour["number"],
+                start=neighbour["start"].strftime("%d/%m/%Y"),
+                end=neighbour["end"].strftime("%d/%m/%Y") if neighbour["end"] else "…",
+            )
+        )
 
 
 @app.command("remove")

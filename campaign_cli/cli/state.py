@@ -25,18 +25,26 @@ class AppState:
     user: str | None = None
     argv: list[str] = field(default_factory=list)
     _context: Any = None
+    _prepared: bool = False
 
     @property
     def url(self) -> str:
         return self.db_url or default_db_path()
 
     def today(self) -> dt.date:
-        from campaign_cli.services.dates import resolve_today
+        from campaign_cli.services.dates import DateError, resolve_today
 
-        return resolve_today(self.as_of, {})
+        try:
+            return resolve_today(self.as_of, {})
+        except DateError as exc:
+            raise DateError(f"--as-of: {exc}") from None
 
     def context(self, *, must_exist: bool = True):
-        """Open the database (upgrading an old schema) and make the services' context."""
+        """Open the database (upgrading an old schema) and make the services' context.
+
+        The as-of date is read after the campaign's language is chosen, so a
+        wrong ``--as-of`` is reported in the campaign's language.
+        """
         if self._context is None:
             from campaign_cli.services.context import Context, default_actor
             from campaign_cli.storage.db import Database
@@ -45,19 +53,23 @@ class AppState:
             files.protect_database(db.path)
             self._context = Context(
                 db=db,
-                today=self.today(),
+                today=None,  # type: ignore[arg-type]  # set below, once the language is known
                 actor=self.user or default_actor(),
                 command=" ".join(["campaign", *self.argv]),
                 campaign_selector=self.campaign,
             )
-            if must_exist:
-                prepare_existing(self._context, explicit_language=bool(self.lang or i18n.explicit_language()))
+        if must_exist and not self._prepared:
+            prepare_existing(self._context, explicit_language=bool(self.lang or i18n.explicit_language()))
+            self._prepared = True
+        if self._context.today is None:
+            self._context.today = self.today()
         return self._context
 
     def close(self) -> None:
         if self._context is not None:
             self._context.db.close()
             self._context = None
+            self._prepared = False
 
 
 def prepare_existing(ctx, *, explicit_language: bool = True) -> None:
@@ -78,6 +90,11 @@ def prepare_existing(ctx, *, explicit_language: bool = True) -> None:
                 message += " " + _("The old database is kept at {path}").format(path=upgrade.backup)
             typer.echo(message, err=True)
     if not explicit_language:
+        # The newest campaign's language first, so that "--campaign X matches
+        # several campaigns" is said in it too; then the chosen campaign's.
+        newest = ctx.db.scalar("SELECT lang FROM campaign ORDER BY id DESC LIMIT 1")
+        if newest:
+            i18n.set_language(newest)
         campaign_lang = ctx.campaign.get("lang")
         if campaign_lang:
             i18n.set_language(campaign_lang)
@@ -92,10 +109,58 @@ def _language_from_argv(argv: list[str]) -> str | None:
     return None
 
 
-def choose_language(argv: list[str]) -> None:
-    """Before the command tree is built, so --help speaks the user's language."""
-    lang = _language_from_argv(argv) or i18n.language_from_environment() or "en"
+def choose_language(argv: list[str], environ=None) -> None:
+    """Before the command tree is built, so --help and usage errors speak the user's language.
+
+    --lang, else CAMPAIGN_LANG, else the language of the campaign in the
+    database (a quick read-only look at an SQLite file; PostgreSQL is asked
+    only once the command connects), else the locale, else English.
+    """
+    import os
+
+    environ = os.environ if environ is None else environ
+    lang = (
+        _language_from_argv(argv)
+        or i18n.explicit_language(environ)
+        or campaign_language(argv, environ)
+        or i18n.locale_language(environ)
+        or "en"
+    )
     i18n.set_language(lang)
+
+
+def _option_from_argv(argv: list[str], name: str) -> str | None:
+    for index, arg in enumerate(argv):
+        if arg == name and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def campaign_language(argv: list[str], environ) -> str | None:
+    """The stored language of the campaign this command will use, if cheaply known (SQLite only)."""
+    import os
+
+    url = _option_from_argv(argv, "--db") or environ.get("CAMPAIGN_DB") or default_db_path()
+    if "://" in url and not url.startswith("sqlite:"):
+        return None
+    path = os.path.expanduser(url.split(":///", 1)[1] if url.startswith("sqlite:") else url)
+    if not path or not os.path.isfile(path):
+        return None
+    import sqlite3
+
+    selector = (_option_from_argv(argv, "--campaign") or environ.get("CAMPAIGN_NAME") or "").strip()
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
+        try:
+            rows = conn.execute("SELECT id, name, lang FROM campaign ORDER BY id DESC").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    chosen = [row for row in rows if selector and (str(row[0]) == selector or row[1] == selector)] or rows
+    return i18n.normalise_language(chosen[0][2]) if chosen else None
 
 
 def get_state(ctx: typer.Context) -> AppState:

@@ -12,7 +12,10 @@ from campaign_cli.errors import Ambiguous, NoCampaign
 from campaign_cli.i18n import _
 from campaign_cli.storage.db import Database
 
-CAMPAIGN_COLUMNS = "id, name, locality, level, election_day, lang, issuing_body, signer, place, created_at"
+CAMPAIGN_COLUMNS = (
+    "id, name, locality, level, election_day, lang, issuing_body, signer, place, created_at, "
+    "parent_body, symbol, signer_id, parent_id, uid"
+)
 
 
 def default_actor(environ=os.environ) -> str:
@@ -59,7 +62,7 @@ class Context:
 def find_campaign(db: Database, selector: str | None = None) -> dict[str, Any]:
     """The campaign commands act on: the one named, else the newest."""
     if not db.exists():
-        raise NoCampaign(_no_campaign_message())
+        raise NoCampaign(no_campaign_message(db))
     if selector:
         from campaign_cli.services.text import fold
 
@@ -87,12 +90,13 @@ def find_campaign(db: Database, selector: str | None = None) -> dict[str, Any]:
         )
     row = db.one(f"SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id DESC LIMIT 1")
     if row is None:
-        raise NoCampaign(_no_campaign_message())
+        raise NoCampaign(no_campaign_message(db))
     return row
 
 
-def _no_campaign_message() -> str:
+def no_campaign_message(db: Database) -> str:
+    """Names the database: a wrong --db or CAMPAIGN_DB is the usual cause."""
     return _(
-        "no campaign in this database yet: create one with  campaign init NAME --election-day DATE  "
-        "or  campaign init --sample"
-    )
+        "no campaign in {db} yet: create one with  campaign init NAME --election-day DATE  "
+        "or  campaign init --sample  (or point --db or CAMPAIGN_DB at another database)"
+    ).format(db=db.url)

@@ -7,9 +7,11 @@ official report shows, from the same building blocks as ``services.reports``
 
 :func:`document_header` fills the document's header and signature block
 (parent body, issuing body, number, place, date, signer, recipients) from the
-campaign row, the chair and the caller's overrides. The campaign table has
-``issuing_body``, ``signer`` and ``place``; the parent body, the symbol after
-the number and the recipients are derived from the level and locality.
+campaign row, the chair and the caller's overrides. The campaign's settings
+(``campaign config``) hold the issuing body, parent body, document symbol,
+place and signer (a member); left empty, the parent body and recipients follow
+the level and locality ("ỦY BAN BẦU CỬ XÃ GIA VÂN" for a commune), the symbol
+is BC-TBTT and the chair signs.
 
 The document's shape (every kind)::
 
@@ -74,9 +76,22 @@ def default_parent_body(campaign: dict[str, Any]) -> str:
 
 
 def default_recipients(campaign: dict[str, Any]) -> list[str]:
+    """'Ủy ban bầu cử xã' (the election committee of the campaign's level), then the archive line."""
     word = LEVEL_WORDS.get(campaign.get("level") or "", "")
     first = f"Ủy ban bầu cử {word}".strip()
     return [first, ARCHIVE_LINE]
+
+
+def campaign_signer(ctx: Context, campaign: dict[str, Any]) -> str:
+    """Who signs by default: the member set with ``config --signer``, else an older release's name, else the chair."""
+    if campaign.get("signer_id") is not None:
+        row = ctx.db.one("SELECT name FROM member WHERE id = ?", (campaign["signer_id"],))
+        if row:
+            return row["name"]
+    if campaign.get("signer"):
+        return campaign["signer"]
+    head = chair(ctx)
+    return head["name"] if head else ""
 
 
 def chair(ctx: Context) -> dict[str, Any] | None:
@@ -119,12 +134,13 @@ def document_header(
     of "Nơi nhận" without their leading dash and closing punctuation.
     """
     campaign = ctx.campaign
-    head = chair(ctx)
-    signer_name = signer if signer is not None else (campaign.get("signer") or (head["name"] if head else ""))
+    signer_name = signer if signer is not None else campaign_signer(ctx, campaign)
+    if parent_body is None:
+        parent_body = campaign.get("parent_body") or default_parent_body(campaign)
     return {
-        "parent_body": (parent_body if parent_body is not None else default_parent_body(campaign)).strip(),
+        "parent_body": parent_body.strip(),
         "issuing_body": ((issuing_body or campaign.get("issuing_body") or DEFAULT_ISSUING_BODY).strip()).upper(),
-        "number": document_number(number),
+        "number": document_number(number, campaign.get("symbol") or DEFAULT_SYMBOL),
         "place": (place or campaign.get("place") or bare_locality(campaign.get("locality") or "")).strip(),
         "date": on or ctx.today,
         "signer": " ".join(signer_name.split()),

@@ -67,6 +67,7 @@ FIELD_WORDS = (
     NP_("field", "target"), NP_("field", "unit_of_measure"), NP_("field", "themes"), NP_("field", "status"),
     NP_("field", "reason"), NP_("field", "completed_on"), NP_("field", "on_date"), NP_("field", "quantity"),
     NP_("field", "task_id"), NP_("field", "member_id"), NP_("field", "note"),
+    NP_("field", "parent_body"), NP_("field", "symbol"), NP_("field", "signer_id"), NP_("field", "parent_id"),
 )  # fmt: skip
 
 DEFAULT_LIMIT = 50

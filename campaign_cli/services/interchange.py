@@ -5,11 +5,14 @@
 format. Identifiers are stable, so that importing a newer export updates
 what the other tool holds instead of duplicating it:
 
-- iCalendar UIDs: ``task-<id>@<slug>``, ``phase-<n>@<slug>``, ``election@<slug>``;
+- iCalendar UIDs: ``task-<id>@<uid>``, ``phase-<n>@<uid>``, ``election@<uid>``;
 - Taskwarrior UUIDs: a version-5 UUID of the task's iCalendar UID.
 
-``slug`` is the campaign's name folded to ASCII (see :func:`campaign_slug`);
-renaming the campaign changes it (a stored slug column would not).
+``uid`` is the campaign's random id, stored with it at creation
+(``campaign.uid``): two databases never share it, even when their campaigns
+have the same name, and renaming a campaign keeps it. Releases before schema
+3 used the campaign's name folded to ASCII (:func:`campaign_slug`); Taskwarrior
+tasks exported then are still recognised when they come back.
 
 :func:`import_taskwarrior` applies what ``task export`` gives back (as read by
 ``cli/office.read_taskwarrior``): a known UUID updates its task (title, phase,
@@ -47,13 +50,13 @@ def campaign_slug(name: str) -> str:
     return slug
 
 
-def task_uid(task_id: int, slug: str) -> str:
-    return f"task-{task_id}@{slug}"
+def task_uid(task_id: int, domain: str) -> str:
+    return f"task-{task_id}@{domain}"
 
 
-def task_uuid(task_id: int, slug: str) -> str:
+def task_uuid(task_id: int, domain: str) -> str:
     """The Taskwarrior UUID of a task: the same for the same task and campaign, every time."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"campaign:{task_uid(task_id, slug)}"))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"campaign:{task_uid(task_id, domain)}"))
 
 
 def project_prefix(campaign: dict[str, Any]) -> str:
@@ -85,7 +88,8 @@ def _campaign(ctx: Context) -> dict[str, Any]:
         "locality": campaign["locality"] or "",
         "election_day": coerce_date(campaign["election_day"]),
         "lang": campaign.get("lang") or "vi",
-        "slug": campaign_slug(campaign["name"]),
+        "uid": campaign["uid"],
+        "legacy_slug": campaign_slug(campaign["name"]),
     }
 
 
@@ -101,10 +105,10 @@ def calendar_data(ctx: Context, *, now: dt.datetime | None = None) -> dict[str, 
     ``stamp`` (UTC) is when the export was made (iCalendar's DTSTAMP).
     """
     campaign = _campaign(ctx)
-    slug = campaign["slug"]
+    domain = campaign["uid"]
     phases = [
         {
-            "uid": f"phase-{row['number']}@{slug}",
+            "uid": f"phase-{row['number']}@{domain}",
             "number": row["number"],
             "name": row["name"],
             "start": coerce_date(row["start_date"]),
@@ -119,7 +123,7 @@ def calendar_data(ctx: Context, *, now: dt.datetime | None = None) -> dict[str, 
     for task in _tasks(ctx):
         tasks.append(
             {
-                "uid": task_uid(task["id"], slug),
+                "uid": task_uid(task["id"], domain),
                 "id": task["id"],
                 "title": task["title"],
                 "phase": task["phase"],
@@ -141,7 +145,7 @@ def calendar_data(ctx: Context, *, now: dt.datetime | None = None) -> dict[str, 
         "campaign": campaign,
         "stamp": now or dt.datetime.now(dt.UTC),
         "as_of": ctx.today,
-        "election": {"uid": f"election@{slug}", "date": campaign["election_day"]},
+        "election": {"uid": f"election@{domain}", "date": campaign["election_day"]},
         "phases": phases,
         "tasks": tasks,
     }
@@ -150,7 +154,7 @@ def calendar_data(ctx: Context, *, now: dt.datetime | None = None) -> dict[str, 
 def taskwarrior_data(ctx: Context) -> dict[str, Any]:
     """Every task with its Taskwarrior UUID and project, and its log entries as notes."""
     campaign = _campaign(ctx)
-    slug, prefix = campaign["slug"], project_prefix(campaign)
+    domain, prefix = campaign["uid"], project_prefix(campaign)
     notes: dict[int, list[dict[str, Any]]] = {}
     for row in ctx.db.dicts(
         "SELECT a.task_id, a.on_date, a.quantity, at.unit, at.label_vi, a.place, a.note, "
@@ -176,7 +180,7 @@ def taskwarrior_data(ctx: Context) -> dict[str, Any]:
         tasks.append(
             {
                 "id": task["id"],
-                "uuid": task_uuid(task["id"], slug),
+                "uuid": task_uuid(task["id"], domain),
                 "title": task["title"],
                 "phase": task["phase"],
                 "project": phase_project(prefix, task["phase"]),
@@ -233,13 +237,14 @@ def import_taskwarrior(ctx: Context, items: list[dict[str, Any]], *, dry_run: bo
     from campaign_cli.services.tasks import _check_due, _clean_themes, _clean_title, _status_fields, _title_folded
 
     campaign = _campaign(ctx)
-    slug, prefix = campaign["slug"], project_prefix(campaign)
+    domain, prefix = campaign["uid"], project_prefix(campaign)
     rows = ctx.db.dicts(
         "SELECT t.id, t.title, t.phase_id, p.number AS phase, t.due, t.themes, t.status, t.completed_on, t.reason "
         "FROM task t JOIN phase p ON p.id = t.phase_id WHERE t.campaign_id = ?",
         (ctx.campaign_id,),
     )
-    by_uuid = {task_uuid(row["id"], slug): row for row in rows}
+    by_uuid = {task_uuid(row["id"], campaign["legacy_slug"]): row for row in rows}  # exported before schema 3
+    by_uuid.update({task_uuid(row["id"], domain): row for row in rows})
     known_themes: dict[str, str] = {}
     for row in rows:
         for theme in (row["themes"] or "").split("\n"):

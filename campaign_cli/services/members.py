@@ -188,6 +188,7 @@ def remove_member(ctx: Context, ref: str) -> dict[str, Any]:
         member = lookup.member(ctx, ref)
         assignments = tx.delete_where("assignment", "member_id = ?", (member["id"],))
         activities = tx.update_where("activity", {"member_id": None}, "member_id = ?", (member["id"],))
+        tx.update_where("campaign", {"signer_id": None}, "signer_id = ?", (member["id"],))  # documents: the chair signs
         tx.delete("member", member["id"])
     return {**member, "assignments": assignments, "activities": activities}
 

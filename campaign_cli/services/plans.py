@@ -76,7 +76,7 @@ def _entries(plan: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 def load_plan(ctx: Context, plan: dict[str, Any]) -> dict[str, Any]:
     """Create the campaign the plan describes; returns the campaign row."""
-    from campaign_cli.services import logs, members, tasks, units
+    from campaign_cli.services import logs, lookup, members, tasks, units
     from campaign_cli.services.campaigns import create_campaign
 
     head = plan["campaign"]
@@ -92,11 +92,12 @@ def load_plan(ctx: Context, plan: dict[str, Any]) -> dict[str, Any]:
                 name=str(head.get("name", "")),
                 election_day=election_day,
                 locality=str(head.get("locality", "")),
-                level=str(head.get("level", "district")),
+                level=str(head["level"]) if head.get("level") is not None else None,
                 lang=str(head.get("lang", "vi")),
                 issuing_body=str(head.get("issuing_body", "")),
-                signer=str(head.get("signer", "")),
                 place=str(head.get("place", "")),
+                parent_body=str(head.get("parent_body", "")),
+                symbol=str(head.get("symbol", "")),
             )
             ctx.campaign_selector = str(campaign_id)
             ctx._campaign = None
@@ -127,6 +128,10 @@ def load_plan(ctx: Context, plan: dict[str, Any]) -> dict[str, Any]:
                     phone=str(entry.get("phone", "")),
                     email=str(entry.get("email", "")),
                 )
+            if head.get("signer"):
+                where = "[campaign] signer"
+                signer = lookup.member(ctx, str(head["signer"]))
+                tx.update("campaign", campaign_id, {"signer_id": signer["id"]})
             task_ids: dict[str, int] = {}
             for index, entry in enumerate(_entries(plan, "tasks")):
                 where = f"tasks[{index}]" + (f" ({entry['key']})" if "key" in entry else "")

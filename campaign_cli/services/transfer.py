@@ -64,8 +64,8 @@ def export_campaign(ctx: Context) -> dict[str, Any]:
     campaign_id = ctx.campaign_id
     db = ctx.db
     campaign = db.one(
-        "SELECT name, locality, level, election_day, lang, issuing_body, signer, place, created_at "
-        "FROM campaign WHERE id = ?",
+        "SELECT name, locality, level, election_day, lang, issuing_body, signer, place, created_at, "
+        "parent_body, symbol, signer_id, uid FROM campaign WHERE id = ?",
         (campaign_id,),
     )
 
@@ -128,6 +128,11 @@ def export_campaign(ctx: Context) -> dict[str, Any]:
             "signer": campaign["signer"],
             "place": campaign["place"],
             "created_at": campaign["created_at"],
+            # -- added with schema 3 (docs/export-format.md) --
+            "parent_body": campaign["parent_body"],
+            "symbol": campaign["symbol"],
+            "signer_id": ref(member_no, campaign["signer_id"]),
+            "uid": campaign["uid"],
         },
         "phases": [
             {
@@ -375,7 +380,8 @@ def check_document(document: Any, *, name: str | None = None) -> Rows:
 
     head = _Reader(document.get("campaign"), "campaign", {
         "name": True, "locality": False, "level": False, "election_day": True, "lang": False,
-        "issuing_body": False, "signer": False, "place": False, "created_at": False})
+        "issuing_body": False, "signer": False, "place": False, "created_at": False,
+        "parent_body": False, "symbol": False, "signer_id": False, "uid": False})
     campaign = {
         "name": head.text("name", required=True),
         "locality": head.text("locality"),
@@ -387,6 +393,7 @@ def check_document(document: Any, *, name: str | None = None) -> Rows:
         "place": head.text("place"),
         "created_at": head.stamp("created_at"),
     }
+    campaign.update(_campaign_settings(head, campaign))
     if name is not None:
         try:
             campaign["name"] = clean_user_text(name, field="campaign name", max_len=MAX_LINE)
@@ -446,6 +453,9 @@ def check_document(document: Any, *, name: str | None = None) -> Rows:
         row["name_folded"] = fold(row["name"])
         row["_id"] = _id(reader, members, row)
         rows.members.append(row)
+
+    if campaign["signer_id"] is not None:
+        campaign["signer_id"] = head.ref("signer_id", members, "member")
 
     types: dict[int, Any] = {}
     codes: set[str] = set()
@@ -539,6 +549,35 @@ def check_document(document: Any, *, name: str | None = None) -> Rows:
     return rows
 
 
+def _campaign_settings(head: _Reader, campaign: dict[str, Any]) -> dict[str, Any]:
+    """The campaign fields added with schema 3: document settings, the signer, the stored id.
+
+    ``level`` must suit the election day (no districts since 1/7/2025).
+    ``signer_id`` is checked against ``members`` once they are read; a
+    missing ``uid`` (an older export) gets a new one.
+    """
+    from campaign_cli.services.campaigns import codes_of, new_uid
+    from campaign_cli.vocabulary import levels_for
+
+    allowed = codes_of(levels_for(campaign["election_day"]))
+    if campaign["level"] not in allowed:
+        raise head.fail("level", _("{value!r} is not one of {choices} for an election on {day}").format(
+            value=campaign["level"], choices=", ".join(allowed), day=campaign["election_day"].isoformat()))
+    uid = head.text("uid")
+    if uid and (len(uid) > 64 or not all(char.isalnum() or char in "-_." for char in uid)):
+        raise head.fail("uid", _("{value!r} is not a campaign id (letters, digits, '-', '_', '.')").format(value=uid))
+    signer_id = head.record.get("signer_id")
+    symbol = head.text("symbol")
+    if any(char.isspace() for char in symbol) or "/" in symbol:
+        raise head.fail("symbol", _("may hold neither spaces nor '/'"))
+    return {
+        "parent_body": head.text("parent_body"),
+        "symbol": symbol,
+        "signer_id": signer_id,  # checked against members[] below
+        "uid": uid or new_uid(),
+    }
+
+
 def _check_phase_overlap(phases: list[dict[str, Any]]) -> None:
     ordered = sorted(phases, key=lambda row: row["start_date"])
     for earlier, later in zip(ordered, ordered[1:], strict=False):
@@ -569,6 +608,7 @@ def read_document(path: str | Path) -> Any:
 # == import: writing =========================================================
 def import_campaign(ctx: Context, document: Any, *, name: str | None = None) -> dict[str, Any]:
     """Create the campaign the document describes; returns the new campaign row and counts."""
+    from campaign_cli.services.campaigns import new_uid
     from campaign_cli.storage.schema import ensure_schema
 
     rows = check_document(document, name=name)
@@ -582,7 +622,10 @@ def import_campaign(ctx: Context, document: Any, *, name: str | None = None) -> 
                     "(campaign --db OTHER.db import ...) or under another name (--name)"
                 ).format(name=rows.campaign["name"])
             )
-        campaign_id = tx.insert("campaign", rows.campaign)
+        values = dict(rows.campaign, signer_id=None)
+        if ctx.db.scalar("SELECT 1 FROM campaign WHERE uid = ?", (values["uid"],)):
+            values["uid"] = new_uid()  # a second copy beside the first is another campaign
+        campaign_id = tx.insert("campaign", values)
         tx.campaign_id = campaign_id
         # The changeset was opened before the campaign had an id: file it under it.
         ctx.db.execute("UPDATE changeset SET campaign_id = ? WHERE id = ?", (campaign_id, tx.changeset_id))
@@ -627,6 +670,8 @@ def import_campaign(ctx: Context, document: Any, *, name: str | None = None) -> 
             rows.activities,
             {"type_id": type_ids, "task_id": task_ids, "member_id": member_ids, "unit_id": unit_ids},
         )
+        if rows.campaign["signer_id"] is not None:  # the member exists now
+            tx.update("campaign", campaign_id, {"signer_id": member_ids[rows.campaign["signer_id"]]})
     ctx.campaign_selector = str(campaign_id)
     ctx._campaign = None
     return {"campaign": ctx.campaign, "counts": rows.counts()}

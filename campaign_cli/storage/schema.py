@@ -75,11 +75,57 @@ def m002_covering_activity_indexes(db: Database) -> None:
         replace_index(db, "activity", name)
 
 
+def m003_campaign_settings(db: Database) -> None:
+    """Settings ``campaign config`` sets, a stored random id, and a parent campaign.
+
+    - ``parent_body`` and ``symbol`` (the document symbol, e.g. BC-TBTT): until
+      now derived from the level and locality; empty keeps that default.
+    - ``signer_id``: the member who signs. The ``signer`` text an older
+      release stored is matched to a member of the campaign by exact name
+      (ignoring case and spacing); when one member matches, ``signer_id``
+      names them. The text itself is kept as it was (the upgrade changes no
+      value), and documents use it only while ``signer_id`` is empty.
+    - ``parent_id``: a commune's campaign under its province's.
+    - ``uid``: random, one per campaign, so that two databases never issue the
+      same calendar UIDs even when their campaigns share a name.
+    """
+    import uuid
+
+    member_ref = "REFERENCES member (id) ON DELETE SET NULL"
+    if db.dialect == "postgresql":
+        member_ref = "CONSTRAINT campaign_signer_id_fkey " + member_ref
+    add_column(db, "campaign", "parent_body", "TEXT DEFAULT '' NOT NULL")
+    add_column(db, "campaign", "symbol", "TEXT DEFAULT '' NOT NULL")
+    add_column(db, "campaign", "signer_id", f"INTEGER {member_ref}")
+    add_column(db, "campaign", "parent_id", "INTEGER REFERENCES campaign (id) ON DELETE SET NULL")
+    add_column(db, "campaign", "uid", "TEXT DEFAULT '' NOT NULL")
+
+    def same_name(text: str) -> str:
+        return " ".join((text or "").split()).casefold()
+
+    for campaign_id, signer in db.rows("SELECT id, signer FROM campaign ORDER BY id"):
+        values: list = [uuid.uuid4().hex]
+        assignments = "uid = ?"
+        if same_name(signer):
+            matches = [
+                member_id
+                for member_id, name in db.rows("SELECT id, name FROM member WHERE campaign_id = ?", (campaign_id,))
+                if same_name(name) == same_name(signer)
+            ]
+            if len(matches) == 1:
+                assignments += ", signer_id = ?"
+                values.append(matches[0])
+        db.execute(f"UPDATE campaign SET {assignments} WHERE id = ?", (*values, campaign_id))
+    for name in ("ix_campaign_uid", "ix_campaign_parent"):
+        replace_index(db, "campaign", name)
+
+
 #: Ordered upgrades: (version reached, function applying it inside the open
 #: transaction). Version 1 is the first schema; a new database is created
 #: whole at the newest version.
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (2, m002_covering_activity_indexes),
+    (3, m003_campaign_settings),
 ]
 
 
@@ -108,19 +154,28 @@ def stored_version(db: Database) -> int | None:
 def ddl_statements(dialect_name: str, tables: list[str] | None = None) -> list[str]:
     """CREATE TABLE / CREATE INDEX statements for the schema (or some tables of it)."""
     from sqlalchemy.dialects import postgresql, sqlite
-    from sqlalchemy.schema import CreateIndex, CreateTable
+    from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
     from campaign_cli.storage.tables import metadata
 
     dialect = postgresql.dialect() if dialect_name == "postgresql" else sqlite.dialect()
     statements = []
+    later = []
     for table in metadata().sorted_tables:
         if tables is not None and table.name not in tables:
             continue
         statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
         for index in sorted(table.indexes, key=lambda index: index.name or ""):
             statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
-    return statements
+        if dialect_name == "postgresql":
+            # campaign.signer_id -> member and member.campaign_id -> campaign: a cycle,
+            # closed once both tables exist (SQLite checks references only when used).
+            later += [
+                str(AddConstraint(constraint).compile(dialect=dialect)).strip()
+                for constraint in sorted(table.foreign_key_constraints, key=lambda c: c.name or "")
+                if constraint.use_alter
+            ]
+    return statements + later
 
 
 def _begin(db: Database) -> None:

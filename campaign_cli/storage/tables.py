@@ -23,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from campaign_cli.vocabulary import AssignmentRole, MemberRole, TaskStatus, sql_list
 
 #: Bumped by every migration; stored in ``meta`` under ``schema_version``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Meta(SQLModel, table=True):
@@ -41,7 +41,21 @@ class Meta(SQLModel, table=True):
 
 
 class Campaign(SQLModel, table=True):
+    """One election as one subcommittee sees it, with the settings of its documents.
+
+    ``uid`` is random, made at creation and kept by export/import: it tells
+    campaigns apart across databases (calendar UIDs, a province's copies of its
+    communes). ``signer_id`` is the member who signs documents; ``signer`` is
+    the name a plan file or an older release gave, used only while
+    ``signer_id`` is empty. ``parent_id`` links a commune's campaign to its
+    province's in the same database.
+    """
+
     __tablename__ = "campaign"
+    __table_args__ = (
+        Index("ix_campaign_uid", "uid", unique=True),
+        Index("ix_campaign_parent", "parent_id"),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     locality: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
@@ -52,6 +66,19 @@ class Campaign(SQLModel, table=True):
     signer: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     place: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: str = Field(max_length=32)
+    parent_body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    symbol: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # member.campaign_id -> campaign and this -> member make a cycle: PostgreSQL adds this key last.
+    signer_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("member.id", ondelete="SET NULL", use_alter=True, name="campaign_signer_id_fkey"),
+            nullable=True,
+        ),
+    )
+    parent_id: Optional[int] = Field(default=None, foreign_key="campaign.id", ondelete="SET NULL")
+    uid: str = Field(sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class Phase(SQLModel, table=True):
