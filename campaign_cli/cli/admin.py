@@ -214,6 +214,6 @@ def info_view(data, human: bool = False):
                 for row in rows]
     return View(
         data=data,
-        sections=[Section("info", "", [Column("key", _("What")), Column("value", _("Value"))], rows)],
+        sections=[Section("info", "", [Column("key", _("What")), Column("value", _("Value"), wrap=True)], rows)],
         footer=footer,
     )

@@ -238,7 +238,7 @@ def settings_view(data, human: bool = False):
         rows = [{**row, "value": row["value"] if row["value"] not in (None, "") else "—"} for row in rows]
     return View(
         data=data,
-        sections=[Section("settings", "", [Column("key", _("Setting")), Column("value", _("Value"))], rows)],
+        sections=[Section("settings", "", [Column("key", _("Setting")), Column("value", _("Value"), wrap=True)], rows)],
         footer=[_("Change one with  campaign config --OPTION VALUE  (campaign config --help lists them).")]
         if human
         else [],
