@@ -35,7 +35,7 @@ class AppState:
 
         return resolve_today(self.as_of, {})
 
-    def context(self, *, must_exist: bool = True):
+    def context(self, *, must_exist: bool = True, adopt_language: bool = False):
         """Open the database (upgrading an old schema) and make the services' context."""
         if self._context is None:
             from campaign_cli.services.context import Context, default_actor
@@ -46,18 +46,36 @@ class AppState:
             self._context = Context(
                 db=db,
                 today=self.today(),
-                actor=self.user or default_actor(),
+                actor=self.user or system_actor(default_actor()),
                 command=" ".join(["campaign", *self.argv]),
                 campaign_selector=self.campaign,
             )
+            explicit_language = bool(self.lang or i18n.explicit_language())
             if must_exist:
-                prepare_existing(self._context, explicit_language=bool(self.lang or i18n.explicit_language()))
+                prepare_existing(self._context, explicit_language=explicit_language)
+            elif adopt_language and not explicit_language:
+                speak_campaign_language(self._context)
         return self._context
 
     def close(self) -> None:
         if self._context is not None:
             self._context.db.close()
             self._context = None
+
+
+def system_actor(name: str) -> str:
+    """The OS user's name, checked like a name given with --user."""
+    from campaign_cli.errors import Invalid
+    from campaign_cli.services import validate
+
+    try:
+        return validate.actor(name)
+    except Invalid as exc:
+        raise Invalid(
+            _("your system user name cannot be recorded in the history ({reason}): give one with --user NAME").format(
+                reason=exc.message
+            )
+        ) from None
 
 
 def prepare_existing(ctx, *, explicit_language: bool = True) -> None:
@@ -81,6 +99,22 @@ def prepare_existing(ctx, *, explicit_language: bool = True) -> None:
         campaign_lang = ctx.campaign.get("lang")
         if campaign_lang:
             i18n.set_language(campaign_lang)
+
+
+def speak_campaign_language(ctx) -> None:
+    """Commands that may run on an empty database (backup, restore, import) still
+    speak the language of the campaign it holds, when it holds one."""
+    from campaign_cli.errors import CampaignError
+    from campaign_cli.storage.schema import stored_version
+
+    try:
+        if stored_version(ctx.db) is None:
+            return
+        lang = ctx.db.scalar("SELECT lang FROM campaign ORDER BY id DESC LIMIT 1")
+    except CampaignError:
+        return  # the command itself will say what is wrong
+    if lang:
+        i18n.set_language(lang)
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
