@@ -661,6 +661,7 @@ def connect_postgres(url: str):
         raise StorageError(_("PostgreSQL support is not installed: run  pip install 'campaign-cli[postgres]'")) from exc
     from psycopg.conninfo import conninfo_to_dict
 
+    _quiet_driver_log()
     conninfo = postgres_conninfo(url)
     try:
         given = conninfo_to_dict(conninfo)
@@ -682,6 +683,20 @@ def connect_postgres(url: str):
         raise StorageError(connection_error_message(exc)) from exc
     _register_postgres_loaders(conn)
     return conn
+
+
+def _quiet_driver_log() -> None:
+    """psycopg logs what it ignores while closing a broken pipeline ("error ignored
+    terminating <psycopg.Pipeline [BAD]>"); with no logging configured Python prints
+    that before our one-line error. The error says it all: keep the log for debugging."""
+    import logging
+
+    logger = logging.getLogger("psycopg")
+    if not os.environ.get("CAMPAIGN_DEBUG") and not any(
+        isinstance(handler, logging.NullHandler) for handler in logger.handlers
+    ):
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
 
 def _register_postgres_loaders(conn) -> None:
