@@ -89,7 +89,7 @@ def explain_failure(state, exc: Exception) -> str:
     if path and os.path.exists(path):
         from campaign_cli.storage.health import damage
 
-        problems = damage(path)
+        problems = damage(path, current_schema=True)
         if problems:
             return _(
                 "the database {path} is damaged ({problem}); restore the last good copy with  campaign restore FILE"

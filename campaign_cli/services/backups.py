@@ -136,13 +136,19 @@ def inspect_database(path: str | Path) -> dict[str, Any]:
                 .format(path=path, found=version, known=current_version())
             )
         try:
-            campaigns = [name.decode("utf-8") for (name,) in conn.execute("SELECT name FROM campaign ORDER BY id")]
+            campaigns = [_text(name) for (name,) in conn.execute("SELECT name FROM campaign ORDER BY id")]
             counts = {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in COUNTED}
         except sqlite3.DatabaseError as exc:
             raise Invalid(_("{path} is not a campaign database ({reason})").format(path=path, reason=exc)) from None
     finally:
         conn.close()
     return {"schema_version": version, "campaigns": campaigns, "counts": counts, "size": path.stat().st_size}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    return "" if value is None else str(value)
 
 
 def verify_campaign_file(path: str | Path) -> None:
@@ -153,6 +159,7 @@ def verify_campaign_file(path: str | Path) -> None:
     """
     from campaign_cli.services.context import find_campaign
     from campaign_cli.storage.db import Database
+    from campaign_cli.storage.health import damage
     from campaign_cli.storage.tables import metadata
 
     db = Database(str(path))
@@ -166,10 +173,9 @@ def verify_campaign_file(path: str | Path) -> None:
             missing.extend(f"{table.name}.{column.name}" for column in table.columns if column.name not in present)
         if missing:
             raise Invalid(_("it lacks {names}").format(names=", ".join(missing[:5])))
-        broken = db.rows("PRAGMA foreign_key_check")
-        if broken:
-            raise Invalid(_("{count} rows point at rows that do not exist (first: {table} row {row})").format(
-                count=len(broken), table=broken[0][0], row=broken[0][1]))
+        problems = damage(path, current_schema=True)
+        if problems:
+            raise Invalid("; ".join(problems))
         for (campaign_id,) in db.rows("SELECT id FROM campaign ORDER BY id"):
             find_campaign(db, str(campaign_id))
         if not db.rows("SELECT id FROM campaign"):

@@ -45,19 +45,25 @@ def open_read_only(path: str | os.PathLike) -> sqlite3.Connection:
     return conn
 
 
-def damage(path: str | os.PathLike, *, limit: int = 3) -> list[str]:
+def damage(path: str | os.PathLike, *, limit: int = 3, current_schema: bool = False) -> list[str]:
     """What is wrong with the file at ``path``: empty when it is sound.
 
     Structure first (quick_check), then every column against its declared
     type: integers where integers belong, ISO dates in DATE columns, UTF-8
-    in text columns.
+    in text columns. ``current_schema``: the file should have this release's
+    schema (a database commands have opened); then a missing table or column,
+    or an empty value where ``tables.py`` requires one, is damage too (this
+    imports SQLModel: half a second, on a path that already failed).
     """
     try:
         conn = open_read_only(path)
     except sqlite3.Error as exc:
         return [str(exc)]
     try:
-        return _structure(conn, limit) or _values(conn, limit)
+        findings = _structure(conn, limit) or _values(conn, limit) or _references(conn, limit)
+        if not findings and current_schema:
+            findings = _schema(conn, limit)
+        return findings
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     finally:
@@ -93,6 +99,40 @@ def _values(conn: sqlite3.Connection, limit: int) -> list[str]:
     return findings
 
 
+def _references(conn: sqlite3.Connection, limit: int) -> list[str]:
+    """Rows that point at rows that do not exist."""
+    findings = []
+    for table, rowid, parent, _key in conn.execute("PRAGMA foreign_key_check").fetchmany(limit):
+        findings.append(_("{table} row {row} points at a {parent} row that does not exist").format(
+            table=_text(table), row=rowid, parent=_text(parent)))
+    return findings
+
+
+def _schema(conn: sqlite3.Connection, limit: int) -> list[str]:
+    """Tables and columns of ``tables.py`` that are missing, and required values that are empty."""
+    from campaign_cli.storage.tables import metadata
+
+    findings: list[str] = []
+    for table in metadata().sorted_tables:
+        present = {_text(row[1]): row for row in conn.execute(f'PRAGMA table_info("{table.name}")')}
+        if not present:
+            findings.append(_("the table {table} is missing").format(table=table.name))
+            continue
+        for column in table.columns:
+            if column.name not in present:
+                findings.append(_("the column {table}.{column} is missing").format(
+                    table=table.name, column=column.name))
+            elif not column.nullable and not column.primary_key:
+                row = conn.execute(
+                    f'SELECT rowid FROM "{table.name}" WHERE "{column.name}" IS NULL LIMIT 1').fetchone()
+                if row is not None:
+                    findings.append(_("{table}.{column} of row {row} is empty").format(
+                        table=table.name, column=column.name, row=row[0]))
+        if len(findings) >= limit:
+            break
+    return findings[:limit]
+
+
 def _column_findings(conn: sqlite3.Connection, table: str, column: str, declared: str) -> list[str]:
     allowed = _STORAGE_CLASSES.get(declared)
     if allowed is None:
@@ -101,7 +141,9 @@ def _column_findings(conn: sqlite3.Connection, table: str, column: str, declared
     quoted = f'"{table}"."{column}"'
     where = f"typeof({quoted}) NOT IN ({kinds})"
     if declared == "DATE":
-        where += f" OR ({quoted} IS NOT NULL AND date({quoted}) IS NOT {quoted})"
+        # ISO, a real day, and within the dates the tool accepts (services.dates.MIN_DATE/MAX_DATE)
+        where += (f" OR ({quoted} IS NOT NULL AND (date({quoted}) IS NOT {quoted}"
+                  f" OR {quoted} < '1800-01-01' OR {quoted} > '2999-12-31'))")
     row = conn.execute(f'SELECT rowid, {quoted} FROM "{table}" WHERE {where} LIMIT 1').fetchone()
     if row is not None:
         return [_("{table}.{column} of row {row} holds {value!r}").format(
