@@ -142,8 +142,12 @@ class Database:
         """True when the database already holds a campaign schema."""
         if self.path is not None and not os.path.exists(self.path):
             return False
-        if self.dialect == "postgresql" and self.scalar("SELECT current_schema()") is None:
-            raise StorageError(missing_schema_message())
+        if self.dialect == "postgresql":
+            # One round trip: a search_path naming no existing schema leaves current_schema() NULL.
+            row = self.rows(f"SELECT current_schema() IS NULL, ({self._table_exists_sql()})", ("meta",))[0]
+            if row[0]:
+                raise StorageError(missing_schema_message())
+            return row[1] is not None
         return self.scalar(self._table_exists_sql(), ("meta",)) is not None
 
     def _table_exists_sql(self) -> str:
