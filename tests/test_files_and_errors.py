@@ -761,3 +761,40 @@ def test_a_connection_lost_mid_import_is_one_line(cli, pg_schema, tmp_path):
     assert completed.returncode == 1, completed.stderr
     assert completed.stderr.startswith("Error: lost the connection to the PostgreSQL server"), completed.stderr
     assert len(completed.stderr.strip().splitlines()) == 1, completed.stderr
+
+
+KILLED_AT = """
+import os, signal, sys
+from campaign_cli.services import backups
+from campaign_cli.storage import schema
+from campaign_cli.cli.main import main
+
+point = sys.argv[1]
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if point == "prepare":  # the copy is half upgraded
+    schema.MIGRATIONS = [(reached, die) for reached, _step in schema.MIGRATIONS]
+elif point == "swap":  # the live database kept aside, not yet replaced
+    backups._swap_in = die
+sys.argv = ["campaign", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("point", ["prepare", "swap"])
+def test_a_killed_restore_leaves_the_live_database_and_the_next_command_cleans_up(sample, isolated_environment,
+                                                                                 tmp_path, point):
+    old = tmp_path / "old.db"
+    shutil.copyfile(FIXTURES / "schema-v1.db", old)
+    before = isolated_environment.read_bytes()
+    completed = subprocess.run(
+        [sys.executable, "-c", KILLED_AT, point, "--db", str(isolated_environment), "restore", str(old), "--yes"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == -9, completed.stderr
+    assert list(tmp_path.glob(".campaign.db.restore.partial-*")), "the kill left the prepared copy"
+    assert isolated_environment.read_bytes() == before
+    assert len(sample.json("--as-of", AS_OF, "task", "list")) == 28
+    assert not list(tmp_path.glob(".*partial*"))
