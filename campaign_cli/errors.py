@@ -37,3 +37,9 @@ class StorageError(CampaignError):
 
 class NoCampaign(NotFound):
     pass
+
+
+def first_line(exc: BaseException) -> str:
+    """What an exception says, on one line (driver messages may quote whole SQL statements)."""
+    text = str(exc).strip()
+    return text.splitlines()[0].strip() if text else type(exc).__name__

@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import glob
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -82,8 +83,8 @@ def check_target(path: str | os.PathLike, protected: Iterable[str] | None = None
             )
 
 
-def os_error_message(path: str | os.PathLike, exc: OSError) -> str:
-    """One line: which file, and what the system said, in words a secretary can act on."""
+def os_error_reason(exc: OSError) -> str:
+    """What the system said, in words a secretary can act on."""
     reasons = {
         errno.ENOSPC: _("the disk is full"),
         errno.EDQUOT: _("the disk quota is used up"),
@@ -94,17 +95,92 @@ def os_error_message(path: str | os.PathLike, exc: OSError) -> str:
         errno.ENOTDIR: _("a part of the path is not a folder"),
         errno.EISDIR: _("it is a folder"),
         errno.ENAMETOOLONG: _("the name is too long"),
+        errno.EEXIST: _("a file of that name is in the way"),
+        errno.EIO: _("input/output error: check the disk"),
     }
-    reason = reasons.get(exc.errno) or exc.strerror or type(exc).__name__
-    return _("cannot write {path}: {reason}").format(path=path, reason=reason)
+    return reasons.get(exc.errno) or exc.strerror or type(exc).__name__
+
+
+def os_error_message(path: str | os.PathLike, exc: OSError) -> str:
+    """One line: which file, and what the system said."""
+    return _("cannot write {path}: {reason}").format(path=path, reason=os_error_reason(exc))
 
 
 def make_private_folder(folder: str | os.PathLike) -> None:
-    """Create a folder (and its parents) readable by its owner only; OSError as one line."""
+    """Create a folder and any missing parents, each readable by its owner only (0700).
+
+    ``os.makedirs(mode=...)`` gives the mode to the last folder only; the
+    parents it creates get the umask's default, so each level is made here.
+    """
+    folder = os.path.abspath(folder)
+    missing: list[str] = []
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    for level in reversed(missing):
+        try:
+            os.mkdir(level, 0o700)
+            os.chmod(level, 0o700)  # whatever the umask
+        except FileExistsError:
+            if not os.path.isdir(level):
+                raise StorageError(
+                    _("cannot create the folder {path}: a file of that name is in the way").format(path=level)
+                ) from None
+        except OSError as exc:
+            raise StorageError(
+                _("cannot create the folder {path}: {reason}").format(path=level, reason=os_error_reason(exc))
+            ) from None
+
+
+#: ``.NAME.partial-PID`` (and SQLite's ``-journal`` beside it): a copy being written by process PID.
+_PARTIAL = re.compile(r"^\..+\.partial-(\d+)(-journal|-wal|-shm)?$")
+
+
+def partial_name(target: str | os.PathLike) -> str:
+    """Where a copy of ``target`` is written before it is renamed into place."""
+    target = os.path.abspath(target)
+    return os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.partial-{os.getpid()}")
+
+
+def remove_stale_partials(near: str | os.PathLike) -> list[str]:
+    """Remove half-written copies left beside ``near`` by a process that was killed.
+
+    Copies of databases (backups, upgrade and restore copies) are written to
+    ``.NAME.partial-PID`` and renamed when complete; a process killed in the
+    middle leaves that file. Any such file whose process no longer runs is
+    removed; the next command beside it does this. Returns what was removed.
+    """
+    folder = os.path.dirname(os.path.abspath(near))
+    removed = []
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(os_error_message(folder, exc)) from None
+        names = [name for name in os.listdir(folder) if ".partial-" in name]
+    except OSError:
+        return removed
+    for name in names:
+        match = _PARTIAL.match(name)
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        try:
+            os.unlink(os.path.join(folder, name))
+            removed.append(name)
+        except OSError:
+            pass
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or not a pid we can ask about: leave it
+    return True
 
 
 def write_file(
@@ -117,7 +193,9 @@ def write_file(
     """Write a file atomically with mode 0600, or to standard output for ``-``/None.
 
     ``write`` receives a text stream (UTF-8, ``\\n`` kept as given) or, with
-    ``binary``, a byte stream.
+    ``binary``, a byte stream. Binary documents (workbooks, Word files) are
+    built in memory first: a library's zip writer that meets a full disk must
+    not be left holding a closed file.
     """
     if is_stdout(path):
         if binary:
@@ -141,14 +219,26 @@ def write_file(
         )
     import tempfile
 
+    if binary:
+        import io
+
+        buffer = io.BytesIO()
+        write(buffer)
     temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
-        stream = os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="")
-        with stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=f".partial-{os.getpid()}", dir=directory
+        )
+        if binary:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(buffer.getbuffer())
+                stream.flush()
+                os.fsync(stream.fileno())
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                write(stream)
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temporary, 0o600)
         os.replace(temporary, path)
         temporary = None

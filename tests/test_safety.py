@@ -818,7 +818,7 @@ def test_backup_and_restore(sample, isolated_environment, tmp_path):
     conn.close()
     sample("phase", "list", ok=True)
 
-    assert "is the database itself" in one_line_error(sample("backup", isolated_environment))
+    assert "is the campaign database" in one_line_error(sample("backup", isolated_environment))
 
 
 @pytest.mark.sqlite_only

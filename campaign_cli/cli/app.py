@@ -36,6 +36,16 @@ class CampaignGroup(TyperGroup):
         return super().main(*args, **kwargs)
 
     def parse_args(self, ctx, args):
+        for position, arg in enumerate(args, 1):
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raise click_usage_error(
+                    _("argument {n} ({value}) is not UTF-8 text; type it again in a UTF-8 terminal").format(
+                        n=position, value=os.fsencode(arg)[:60]
+                    ),
+                    ctx,
+                ) from None
         ctx.meta["campaign.argv"] = list(args)
         return super().parse_args(ctx, args)
 
@@ -56,17 +66,50 @@ class CampaignGroup(TyperGroup):
         except Exception as exc:
             if _is_click_exception(exc) or os.environ.get("CAMPAIGN_DEBUG"):
                 raise
-            typer.echo(
-                _("Error: unexpected {kind}: {message} (set CAMPAIGN_DEBUG=1 to see where)").format(
-                    kind=type(exc).__name__, message=str(exc).splitlines()[0] if str(exc) else ""
-                ),
-                err=True,
-            )
+            typer.echo(_("Error: {message}").format(message=explain_failure(ctx.obj, exc)), err=True)
             raise typer.Exit(1) from None
         finally:
             state = ctx.obj
             if isinstance(state, AppState):
                 state.close()
+
+
+def explain_failure(state, exc: Exception) -> str:
+    """One line for an exception no layer turned into a domain error.
+
+    The environment (a file that cannot be read or written, memory) or a
+    damaged database file explains most; what remains is a bug, said as such.
+    """
+    from campaign_cli import files
+
+    if isinstance(exc, OSError):
+        where = exc.filename or _("a file")
+        return _("cannot read or write {path}: {reason}").format(path=where, reason=files.os_error_reason(exc))
+    if isinstance(exc, MemoryError):
+        return _("not enough memory for this command; close other programs or work on a smaller file")
+    if isinstance(exc, RecursionError):
+        return _("the input is nested too deeply to be read")
+    path = None
+    context = getattr(state, "_context", None)
+    if context is not None and context.db.dialect == "sqlite":
+        path = context.db.path
+    if path and os.path.exists(path):
+        from campaign_cli.storage.health import damage
+
+        problems = damage(path, current_schema=True)
+        if problems:
+            return _(
+                "the database {path} is damaged ({problem}); restore the last good copy with  campaign restore FILE"
+            ).format(path=path, problem="; ".join(problems[:2]))
+    return _("unexpected {kind}: {message} (a bug: please report it; set CAMPAIGN_DEBUG=1 to see where)").format(
+        kind=type(exc).__name__, message=str(exc).splitlines()[0] if str(exc) else ""
+    )
+
+
+def click_usage_error(message: str, ctx):
+    from typer._click.exceptions import UsageError
+
+    return UsageError(message, ctx)
 
 
 def _is_click_exception(exc: Exception) -> bool:
@@ -83,6 +126,30 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def refuse_undecodable(value: Optional[str], option: str) -> None:
+    """Bytes that are not UTF-8 (from argv or the environment) cannot be stored or matched."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(value)[:60]
+        raise typer.BadParameter(
+            _("{value} is not UTF-8 text; type it again in a UTF-8 terminal").format(value=shown), param_hint=option
+        ) from None
+
+
+def checked_user(user: str) -> str:
+    """--user / CAMPAIGN_USER: a name like any other (no control characters, at most 100 characters)."""
+    from campaign_cli.errors import Invalid
+    from campaign_cli.services import validate
+
+    try:
+        return validate.actor(user)
+    except Invalid as exc:
+        raise typer.BadParameter(exc.message, param_hint="--user / CAMPAIGN_USER") from None
 
 
 def _version(value: bool) -> None:
@@ -148,6 +215,11 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))
     ] = False,
 ) -> None:
+    for value, option in ((db, "--db"), (as_of, "--as-of"), (lang, "--lang"), (campaign, "--campaign"),
+                          (user, "--user")):
+        refuse_undecodable(value, option)
+    if user is not None:
+        user = checked_user(user)
     if lang is not None:
         chosen = i18n.normalise_language(lang)
         if chosen is None:

@@ -24,8 +24,10 @@ def new_typer(help_text: str, **kwargs: Any) -> typer.Typer:
     )
 
 
-def service_context(ctx: typer.Context, *, must_exist: bool = True):
-    return get_state(ctx).context(must_exist=must_exist)
+def service_context(ctx: typer.Context, *, must_exist: bool = True, adopt_language: bool = False):
+    """The services' context; ``adopt_language``: speak the campaign's language even when
+    the database need not hold one (backup, restore, import)."""
+    return get_state(ctx).context(must_exist=must_exist, adopt_language=adopt_language)
 
 
 def parse_day(ctx: typer.Context, text: Optional[str], option: str = "") -> Optional[dt.date]:

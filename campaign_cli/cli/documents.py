@@ -149,6 +149,9 @@ def write_document(
             kind, fmt, week=period["week"], phase=str(period["phase"]["number"]) if period["phase"] else None
         )
     if fmt == ReportFormat.pdf:
+        from campaign_cli import files
+
+        files.check_target(output)  # before LibreOffice spends seconds on it
         office.write_report_pdf(data, header, output)
     else:
         office.write_report_docx(data, header, output)

@@ -258,14 +258,27 @@ def _size(size: int) -> str:
 def backup(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(metavar="FILE", help=_("Where to write the copy (a folder: a dated file in it)."))
+        Path,
+        typer.Argument(
+            metavar="FILE", help=_("Where to write the copy (a folder: a dated file in it; '-': standard output).")
+        ),
     ],
 ) -> None:
     """Copy the whole database to FILE, consistently, even while others write (SQLite)."""
-    from campaign_cli.services.transfer import backup_database
+    from campaign_cli import files
+    from campaign_cli.services.backups import backup_database, backup_to_stream
 
     # No upgrade first: a copy of an old database as it is has its uses.
-    service = service_context(ctx, must_exist=False)
+    service = service_context(ctx, must_exist=False, adopt_language=True)
+    if files.is_stdout(file):
+        if sys.stdout.isatty():
+            from campaign_cli.errors import Invalid
+
+            raise Invalid(_("a backup is a binary file: give a FILE, or redirect standard output to a file"))
+        result = backup_to_stream(service, sys.stdout.buffer)
+        done(_("Backed up {db} to standard output ({size}, integrity ok)").format(
+            db=service.db.url, size=_size(result["size"])))
+        return
     result = backup_database(service, file)
     done(
         _("Backed up {db} to {path} ({size}, integrity ok)").format(
@@ -282,22 +295,13 @@ def restore(
     """Replace the database with a backup copy; the current one is kept aside (SQLite)."""
     import os
 
-    from campaign_cli.services.transfer import _require_sqlite, inspect_database, restore_database
+    from campaign_cli.services.backups import inspect_database, require_sqlite_file, restore_database
 
-    service = service_context(ctx, must_exist=False)
-    target = _require_sqlite(service, "restore")
+    service = service_context(ctx, must_exist=False, adopt_language=True)
+    target = require_sqlite_file(service, "restore")
     info = inspect_database(file)
-    if not yes and sys.stdin.isatty() and os.path.exists(target) and os.path.getsize(target) > 0:
-        question = _("Replace {db} with {path} (campaigns: {campaigns}; {tasks} tasks, {entries} log entries)?").format(
-            db=target,
-            path=file,
-            campaigns=", ".join(info["campaigns"]) or "-",
-            tasks=info["counts"]["task"],
-            entries=info["counts"]["activity"],
-        )
-        if not typer.confirm(question, default=False):
-            typer.echo(_("Nothing restored."), err=True)
-            raise typer.Exit(1)
+    if not yes and os.path.exists(target) and os.path.getsize(target) > 0:
+        _confirm_restore(target, file, info)
     result = restore_database(service, file)
     if result["kept"]:
         done(
@@ -307,3 +311,23 @@ def restore(
         )
     else:
         done(_("Restored {db} from {path}").format(db=target, path=file))
+
+
+def _confirm_restore(target: str, file: Path, info: dict) -> None:
+    """Ask on a terminal; without one, replacing a database needs --yes."""
+    from campaign_cli.errors import Invalid
+
+    if not sys.stdin.isatty():
+        raise Invalid(
+            _("restore replaces {db}, and there is no terminal to ask on: add --yes to confirm").format(db=target)
+        )
+    question = _("Replace {db} with {path} (campaigns: {campaigns}; {tasks} tasks, {entries} log entries)?").format(
+        db=target,
+        path=file,
+        campaigns=", ".join(info["campaigns"]) or "-",
+        tasks=info["counts"]["task"],
+        entries=info["counts"]["activity"],
+    )
+    if not typer.confirm(question, default=False):
+        typer.echo(_("Nothing restored."), err=True)
+        raise typer.Exit(1)

@@ -39,7 +39,7 @@ class AppState:
         except DateError as exc:
             raise DateError(f"--as-of: {exc}") from None
 
-    def context(self, *, must_exist: bool = True):
+    def context(self, *, must_exist: bool = True, adopt_language: bool = False):
         """Open the database (upgrading an old schema) and make the services' context.
 
         The as-of date is read after the campaign's language is chosen, so a
@@ -54,13 +54,16 @@ class AppState:
             self._context = Context(
                 db=db,
                 today=None,  # type: ignore[arg-type]  # set below, once the language is known
-                actor=self.user or default_actor(),
+                actor=self.user or system_actor(default_actor()),
                 command=" ".join(["campaign", *self.argv]),
                 campaign_selector=self.campaign,
             )
+        explicit_language = bool(self.lang or i18n.explicit_language())
         if must_exist and not self._prepared:
-            prepare_existing(self._context, explicit_language=bool(self.lang or i18n.explicit_language()))
+            prepare_existing(self._context, explicit_language=explicit_language)
             self._prepared = True
+        elif adopt_language and not explicit_language and not self._prepared:
+            speak_campaign_language(self._context)
         if self._context.today is None:
             self._context.today = self.today()
         return self._context
@@ -70,6 +73,21 @@ class AppState:
             self._context.db.close()
             self._context = None
             self._prepared = False
+
+
+def system_actor(name: str) -> str:
+    """The OS user's name, checked like a name given with --user."""
+    from campaign_cli.errors import Invalid
+    from campaign_cli.services import validate
+
+    try:
+        return validate.actor(name)
+    except Invalid as exc:
+        raise Invalid(
+            _("your system user name cannot be recorded in the history ({reason}): give one with --user NAME").format(
+                reason=exc.message
+            )
+        ) from None
 
 
 def prepare_existing(ctx, *, explicit_language: bool = True) -> None:
@@ -98,6 +116,22 @@ def prepare_existing(ctx, *, explicit_language: bool = True) -> None:
         campaign_lang = ctx.campaign.get("lang")
         if campaign_lang:
             i18n.set_language(campaign_lang)
+
+
+def speak_campaign_language(ctx) -> None:
+    """Commands that may run on an empty database (backup, restore, import) still
+    speak the language of the campaign it holds, when it holds one."""
+    from campaign_cli.errors import CampaignError
+    from campaign_cli.storage.schema import stored_version
+
+    try:
+        if stored_version(ctx.db) is None:
+            return
+        lang = ctx.db.scalar("SELECT lang FROM campaign ORDER BY id DESC LIMIT 1")
+    except CampaignError:
+        return  # the command itself will say what is wrong
+    if lang:
+        i18n.set_language(lang)
 
 
 def _language_from_argv(argv: list[str]) -> str | None:

@@ -114,7 +114,7 @@ def parse_date(text: str, today: date) -> date:
     result = _parse_date_or_none(text, today)
     if result is None:
         raise DateError(_unrecognised(text, _("{text} is not a date; {hint}"), _DATE_HINT))
-    return result
+    return _within_range(result, text)
 
 
 def parse_week(text: str, today: date) -> tuple[date, date]:
@@ -145,7 +145,7 @@ def parse_week(text: str, today: date) -> tuple[date, date]:
                 )
             )
         monday = date.fromisocalendar(year, week, 1)
-        return _week_of(monday, stripped)
+        return _week_of(_within_range(monday, stripped), stripped)
 
     offset = _WEEK_WORDS.get(_fold(stripped))
     if offset is not None:
@@ -154,7 +154,7 @@ def parse_week(text: str, today: date) -> tuple[date, date]:
     day = _parse_date_or_none(text, today)
     if day is None:
         raise DateError(_unrecognised(text, _("{text} is not a week; {hint}"), _WEEK_HINT))
-    return _week_of(day, stripped)
+    return _week_of(_within_range(day, stripped), stripped)
 
 
 def resolve_today(value: str | None, env: Mapping[str, str]) -> date:
@@ -380,6 +380,22 @@ def _shift(day: date, delta, text: str) -> date:
         raise _out_of_range(text) from None
 
 
+#: The dates a campaign can use. Python's own range (years 1 to 9999) is not
+#: enough: a report adds days and weeks to them, and 31/12/9999 + 1 day fails.
+MIN_DATE = date(1800, 1, 1)
+MAX_DATE = date(2999, 12, 31)
+
+
+def _within_range(day: date, text: str) -> date:
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise DateError(
+            _("{text} is out of range: dates run from {first} to {last}").format(
+                text=_quote(text.strip()), first=format_date(MIN_DATE), last=format_date(MAX_DATE)
+            )
+        )
+    return day
+
+
 def _week_of(day: date, text: str) -> tuple[date, date]:
     monday = day - timedelta(days=day.weekday())
     try:
@@ -390,7 +406,9 @@ def _week_of(day: date, text: str) -> tuple[date, date]:
 
 def _out_of_range(text: str) -> DateError:
     return DateError(
-        _("{text} is out of range: dates run from year 1 to 9999").format(text=_quote(text.strip()))
+        _("{text} is out of range: dates run from {first} to {last}").format(
+            text=_quote(text.strip()), first=format_date(MIN_DATE), last=format_date(MAX_DATE)
+        )
     )
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campaign_cli.errors import CampaignError, Invalid, NotFound
+from campaign_cli.errors import CampaignError, Invalid, NotFound, first_line
 from campaign_cli.i18n import _
 from campaign_cli.services import lookup, validate
 from campaign_cli.services.context import Context
@@ -535,24 +535,37 @@ def import_log_rows(ctx: Context, records, *, source: str, dry_run: bool = False
 
 
 def _csv_records(path: Path):
-    """``(line, row)`` pairs of a CSV file; malformed lines come as problems."""
+    """``(line, row)`` pairs of a CSV file; malformed lines come as problems.
+
+    Lines are physical lines, as an editor numbers them; a record whose quoted
+    value holds line breaks (a note over two lines) is one row, as a
+    spreadsheet shows it. A quote that never closes, or a quoted value
+    followed by more text, makes the whole file :class:`Invalid`, naming the
+    line where the quote opened: read leniently, it would swallow the rows
+    after it into one value.
+    """
     import csv
     import io
 
     text = _read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
-    header = next((cells for cells in reader if any(cell.strip() for cell in cells)), None)
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = _rows(reader, path, text, delimiter)
+    header = next((cells for _line, cells in rows if any(cell.strip() for cell in cells)), None)
     if header is None:
         raise Invalid(_("{path} is empty: the first line must be the header {columns}").format(
             path=path.name, columns=",".join(IMPORT_COLUMNS)))
     index = _header_index(header, path)
     width = len(header)
     unnamed = [position for position, cell in enumerate(header) if not cell.strip()]
-    line_end = reader.line_num
-    for cells in _rows(reader, path):
-        line, line_end = line_end + 1, reader.line_num
+    lines: list[str] = []
+    for line, cells in rows:
         if not "".join(cells).strip():
             continue
+        if reader.line_num > line:  # quoted line breaks: rare, so checked closely
+            if not lines:
+                lines = list(io.StringIO(text, newline=""))
+            _refuse_swallowed_rows(path, lines, line, reader.line_num, delimiter, index)
         if len(cells) != width:
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 yield line, ImportProblem(line, _(
@@ -568,15 +581,115 @@ def _csv_records(path: Path):
         yield line, {name: cells[position] for name, position in index.items()}
 
 
-def _rows(reader, path: Path):
-    """The reader's rows; a malformed file (a field over 128 KB...) is a one-line error."""
+def _rows(reader, path: Path, text: str, delimiter: str):
+    """``(first line, cells)`` of each record; a malformed file is a one-line error."""
     import csv
 
-    try:
-        yield from reader
-    except csv.Error as exc:
-        message = _("{path} line {line}: {reason}").format(path=path.name, line=reader.line_num, reason=exc)
-        raise Invalid(message) from None
+    line_end = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise Invalid(_quote_problem(path, text, line_end + 1, delimiter) or _(
+                "{path} line {line}: {reason}").format(path=path.name, line=reader.line_num, reason=first_line(exc))
+            ) from None
+        line, line_end = line_end + 1, reader.line_num
+        yield line, cells
+
+
+def _quote_problem(path: Path, text: str, start_line: int, delimiter: str) -> str | None:
+    """What is wrong with the quotes of the record starting at ``start_line``, naming where the quote opened."""
+    spans, unclosed = _quoted_values(text, start_line, delimiter)
+    if unclosed is not None:
+        return _(
+            "{path} line {line}: a quote opens a value here and never closes, so every line after it would be "
+            "read into that value; close the quote or remove it"
+        ).format(path=path.name, line=unclosed)
+    for opened, closed, followed in spans:
+        if followed:
+            if opened == closed:
+                return _(
+                    "{path} line {line}: text follows the closing quote of a quoted value; put the whole value "
+                    "in quotes and double any quote inside it (\"\")"
+                ).format(path=path.name, line=opened)
+            return _(
+                "{path} line {line}: a quote opens a value here that only closes on line {end}, followed by more "
+                "text; close the quote on line {line}, or double the quotes inside the value (\"\")"
+            ).format(path=path.name, line=opened, end=closed)
+    return None
+
+
+def _quoted_values(text: str, start_line: int, delimiter: str) -> tuple[list[tuple[int, int, bool]], int | None]:
+    """The quoted values of one record: (line opened, line closed, text after the quote), and the
+    line of a quote still open at the end of the file (None if every quote closed)."""
+    position = _line_offset(text, start_line)
+    line = start_line
+    spans: list[tuple[int, int, bool]] = []
+    at_start, quoted, opened = True, False, 0
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char == "\r" or char == "\n":
+            if char == "\r" and text[position + 1 : position + 2] == "\n":
+                position += 1
+            if not quoted:
+                return spans, None  # end of the record
+            line += 1
+        elif quoted:
+            if char == '"':
+                if text[position + 1 : position + 2] == '"':
+                    position += 1
+                else:
+                    quoted = False
+                    after = text[position + 1 : position + 2]
+                    spans.append((opened, line, after not in ("", delimiter, "\r", "\n")))
+                    at_start = False
+        elif char == delimiter:
+            at_start = True
+        else:
+            if char == '"' and at_start:
+                quoted, opened = True, line
+            at_start = False
+        position += 1
+    return spans, (opened if quoted else None)
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Where physical line ``line`` starts (lines end at \\n, \\r\\n or \\r, as the csv reader counts)."""
+    position, current = 0, 1
+    length = len(text)
+    while current < line and position < length:
+        char = text[position]
+        position += 1
+        if char == "\r" and text[position : position + 1] == "\n":
+            position += 1
+        if char in "\r\n":
+            current += 1
+    return position
+
+
+#: A value a spreadsheet row could hold in its date column.
+_DATE_LIKE = re.compile(r"\s*\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\s*")
+
+
+def _refuse_swallowed_rows(path: Path, lines: list[str], first: int, last: int, delimiter: str,
+                           index: dict[str, int]) -> None:
+    """A quoted value over several lines is legal, unless a line inside it reads as an entry of its own:
+    then a quote was left open by mistake and that entry would vanish into a note."""
+    import csv
+
+    date_column = index.get("date")
+    if date_column is None:
+        return
+    for number in range(first + 1, last + 1):
+        cells = next(csv.reader([lines[number - 1].rstrip("\r\n")], delimiter=delimiter), [])
+        if len(cells) >= len(index) and date_column < len(cells) and _DATE_LIKE.fullmatch(cells[date_column]):
+            raise Invalid(_(
+                "{path} line {line}: a quoted value opens here and runs on to line {end}, which reads as an entry "
+                "of its own; close the quote where the value ends"
+            ).format(path=path.name, line=first, end=number))
 
 
 def _read_text(path: Path) -> str:

@@ -215,8 +215,17 @@ def name_sort_key(full_name: str) -> tuple:
 # Pattern strings, not compiled: re compiles and caches them on first use,
 # which keeps importing this module cheap.
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_BAD_SINGLE = f"[\x00-\x1f\x7f-\x9f{_BIDI}]"
-_BAD_MULTI = f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]"
+#: Invisible formatting characters (Unicode category Cf, less the bidi ones
+#: above): zero-width spaces and joiners, word joiner, BOM, soft hyphen, tags.
+#: "Hùng\u200b" looks like "Hùng" but never matches it. ``tests/test_files_and_errors.py``
+#: checks this list against ``unicodedata``.
+_INVISIBLE = (
+    "\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f"
+    "\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_BAD_SINGLE = f"[\x00-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}]"
+_BAD_MULTI = f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}]"
 
 
 def clean_user_text(text: str, *, field: str, max_len: int = 500,
@@ -224,8 +233,10 @@ def clean_user_text(text: str, *, field: str, max_len: int = 500,
     """Normalise user input to NFC with tidy whitespace, or raise ValueError.
 
     Rejected: control characters (all of them in single-line fields; all but
-    tab and newline in multiline ones) and bidi override/isolate characters,
-    because they can hide or disguise text when it is printed later; and text
+    tab and newline in multiline ones), bidi override/isolate characters and
+    invisible formatting characters (zero-width space and joiners, BOM, soft
+    hyphen...), because they can hide or disguise text when it is printed
+    later, or make a name that looks like another never match it; and text
     longer than ``max_len`` characters after normalisation.
 
     Multiline text keeps its line breaks (CRLF/CR become LF): each line is
@@ -242,6 +253,9 @@ def clean_user_text(text: str, *, field: str, max_len: int = 500,
         if unicodedata.category(bad.group()) == "Cc":
             raise ValueError(_("the {field} contains the control character {code}; remove it").format(
                 field=_(field), code=code))
+        if not re.match(f"[{_BIDI}]", bad.group()):
+            raise ValueError(_("the {field} contains the invisible character {code}; remove it "
+                               "(retype the text if it was pasted)").format(field=_(field), code=code))
         raise ValueError(_("the {field} contains the bidirectional-control character {code}, "
                            "which can disguise text; remove it").format(field=_(field), code=code))
     if multiline:

@@ -1,4 +1,4 @@
-"""Moving campaigns and databases: export, import, backup, restore.
+"""Moving campaigns between databases: export and import (whole files: services/backups.py).
 
 ``export`` writes one campaign as one JSON document (``docs/export-format.md``):
 every row of the campaign except history, each table in id order, with ids
@@ -11,10 +11,6 @@ database was empty or held other campaigns.
 name (an empty one is created). The whole document is checked first, without
 touching the database; then every row is written in one transaction, with new
 ids and references remapped, as one changeset in the history.
-
-``backup`` and ``restore`` copy whole SQLite files with SQLite's online backup
-API, which gives a consistent copy while other processes keep writing. On
-PostgreSQL they refuse: pg_dump and pg_restore do that job there.
 """
 
 from __future__ import annotations
@@ -22,13 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campaign_cli.errors import Conflict, Invalid, StorageError
+from campaign_cli.errors import Conflict, Invalid
 from campaign_cli.i18n import _
 from campaign_cli.services.context import Context
 from campaign_cli.services.text import clean_user_text, fold
@@ -675,116 +669,3 @@ def import_campaign(ctx: Context, document: Any, *, name: str | None = None) -> 
     ctx.campaign_selector = str(campaign_id)
     ctx._campaign = None
     return {"campaign": ctx.campaign, "counts": rows.counts()}
-
-
-# == backup and restore (SQLite files) =======================================
-def _require_sqlite(ctx: Context, what: str) -> str:
-    if ctx.db.dialect != "sqlite" or not ctx.db.path or ctx.db.path == ":memory:":
-        raise StorageError(
-            _("{what} copies SQLite database files; for PostgreSQL use pg_dump and pg_restore").format(what=what)
-        )
-    return ctx.db.path
-
-
-def _same_file(a: str | Path, b: str | Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
-def backup_database(ctx: Context, target: str | Path, *, now: dt.datetime | None = None) -> dict[str, Any]:
-    """A consistent copy of the whole database file at ``target`` (a folder: a dated name in it)."""
-    from campaign_cli.services.context import find_campaign
-    from campaign_cli.storage.schema import copy_database, stored_version, timestamp
-
-    source = _require_sqlite(ctx, "backup")
-    if stored_version(ctx.db) is None:
-        find_campaign(ctx.db)  # the "no campaign yet: campaign init" error
-    target = Path(target)
-    if target.is_dir():
-        target = target / f"campaign-{timestamp(now)}.db"
-    if _same_file(source, target):
-        raise Invalid(_("{path} is the database itself: give another file name").format(path=target))
-    if not target.parent.is_dir():
-        raise Invalid(_("there is no folder {path}").format(path=target.parent))
-    try:
-        copy_database(source, str(target))
-    except OSError as exc:
-        raise StorageError(_("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc)) from None
-    info = inspect_database(target)
-    return {"path": str(target), **info}
-
-
-def inspect_database(path: str | Path) -> dict[str, Any]:
-    """Check that ``path`` is a sound campaign database this release can use; what it holds."""
-    from campaign_cli.storage.schema import current_version
-
-    path = Path(path)
-    if not path.is_file():
-        raise Invalid(_("no database file at {path}").format(path=path))
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
-    except sqlite3.Error as exc:
-        raise Invalid(_("cannot open {path}: {reason}").format(path=path, reason=exc)) from None
-    try:
-        try:
-            verdict = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
-        except sqlite3.DatabaseError as exc:
-            raise Invalid(_("{path} is not an SQLite database ({reason})").format(path=path, reason=exc)) from None
-        if verdict != ["ok"]:
-            raise Invalid(_("{path} is damaged (integrity check: {problem}); it was not used").format(
-                path=path, problem="; ".join(verdict[:3])))
-        try:
-            version = conn.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
-        except sqlite3.DatabaseError:
-            version = None
-        if version is None:
-            raise Invalid(_("{path} is not a campaign database (it has no schema version)").format(path=path))
-        version = int(version[0])
-        if version > current_version():
-            raise Invalid(
-                _("{path} has schema version {found}, newer than this release knows ({known}): upgrade campaign")
-                .format(path=path, found=version, known=current_version())
-            )
-        campaigns = [name for (name,) in conn.execute("SELECT name FROM campaign ORDER BY id")]
-        counts = {
-            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            for table in ("phase", "member", "task", "activity")
-        }
-    finally:
-        conn.close()
-    return {"schema_version": version, "campaigns": campaigns, "counts": counts, "size": path.stat().st_size}
-
-
-def restore_database(ctx: Context, source: str | Path, *, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Replace the database with the copy at ``source``, keeping the old one aside.
-
-    ``source`` is checked first (:func:`inspect_database`); the database being
-    replaced is copied to ``<db>.before-restore-<timestamp>``; then the copy is
-    written into the database with the backup API (so processes that have it
-    open see the new content), and brought up to the current schema.
-    """
-    from campaign_cli.storage.schema import ensure_schema, write_backup_copy
-
-    target = _require_sqlite(ctx, "restore")
-    if os.path.exists(target) and _same_file(source, target):
-        raise Invalid(_("{path} is the database itself: nothing to restore").format(path=source))
-    info = inspect_database(source)
-    kept = None
-    if os.path.exists(target) and os.path.getsize(target) > 0:
-        kept = write_backup_copy(target, "before-restore", now=now)
-    ctx.db.close()
-    ctx._campaign = None
-    reader = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
-    try:
-        reader.backup(ctx.db.conn)
-    except sqlite3.Error as exc:
-        raise StorageError(
-            _("restoring failed ({reason}); the database before the restore is kept at {kept}").format(
-                reason=exc, kept=kept or "-")
-        ) from None
-    finally:
-        reader.close()
-    upgrade = ensure_schema(ctx.db)
-    return {**info, "source": str(source), "kept": kept, "upgrade": upgrade}

@@ -9,6 +9,8 @@ from campaign_cli.i18n import N_, _
 from campaign_cli.services.text import clean_user_text
 
 MAX_QUANTITY = 1_000_000_000
+#: A person's name as history records it (``--user``, ``CAMPAIGN_USER``, the OS user).
+ACTOR_MAX_LEN = 100
 
 
 def text(value: str | None, field: str, *, required: bool = False, multiline: bool = False, max_len: int = 500) -> str:
@@ -43,3 +45,8 @@ def quantity(value: float | int | str | None, field: str = N_("quantity"), *, al
     if number > MAX_QUANTITY:
         raise Invalid(_("the {field} {value} is implausibly large").format(field=_(field), value=value))
     return number
+
+
+def actor(value: str) -> str:
+    """The name recorded in the history: checked like any name a user types."""
+    return text(value, N_("user name"), required=True, max_len=ACTOR_MAX_LEN)

@@ -32,13 +32,44 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from campaign_cli.errors import CampaignError, Conflict, Invalid, StorageError
+from campaign_cli.errors import CampaignError, Conflict, Invalid, StorageError, first_line
 from campaign_cli.i18n import N_, _
 
+
+class DamagedValue(StorageError):
+    """A value read back that no command could have written: the file is damaged."""
+
+    def __init__(self, raw: bytes, what: str):
+        self.raw = raw
+        self.what = what
+        super().__init__(damaged_value_message(None, raw, what))
+
+
+def damaged_value_message(path: str | None, raw: bytes, what: str) -> str:
+    shown = raw[:40].decode("utf-8", "backslashreplace")
+    if path:
+        return _(
+            "the database {path} is damaged: it holds {value!r} where {what} belongs; restore the last good copy "
+            "with  campaign restore FILE"
+        ).format(path=path, value=shown, what=_(what))
+    return _(
+        "the database is damaged: it holds {value!r} where {what} belongs; restore the last good copy "
+        "with  campaign restore FILE"
+    ).format(value=shown, what=_(what))
+
+
+def _read_date(raw: bytes) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        raise DamagedValue(raw, N_("a date")) from None
+
+
 sqlite3.register_adapter(dt.date, dt.date.isoformat)
-sqlite3.register_converter("DATE", lambda raw: dt.date.fromisoformat(raw.decode()))
+sqlite3.register_converter("DATE", _read_date)
 
 #: Tables whose rows carry history; their columns are read back for undo.
 TRACKED_TABLES = (
@@ -82,6 +113,10 @@ class Database:
         self.url = redact_url(url) if self.dialect == "postgresql" else url
         self._url = url
         self.path = None if self.dialect == "postgresql" else sqlite_path(url)
+        if self.path in ("", ":memory:"):
+            raise StorageError(memory_refused_message())
+        #: Why an SQLite file was opened for reading only (None: it can be written).
+        self.read_only_reason: str | None = None
         self._conn: Any = None
         self._in_transaction = False
 
@@ -95,7 +130,8 @@ class Database:
     def _connect(self):
         if self.dialect == "postgresql":
             return connect_postgres(self._url)
-        return connect_sqlite(self.path)
+        conn, self.read_only_reason = open_sqlite(self.path)
+        return conn
 
     def close(self) -> None:
         if self._conn is not None:
@@ -104,8 +140,14 @@ class Database:
 
     def exists(self) -> bool:
         """True when the database already holds a campaign schema."""
-        if self.path is not None and self.path != ":memory:" and not os.path.exists(self.path):
+        if self.path is not None and not os.path.exists(self.path):
             return False
+        if self.dialect == "postgresql":
+            # One round trip: a search_path naming no existing schema leaves current_schema() NULL.
+            row = self.rows(f"SELECT current_schema() IS NULL, ({self._table_exists_sql()})", ("meta",))[0]
+            if row[0]:
+                raise StorageError(missing_schema_message())
+            return row[1] is not None
         return self.scalar(self._table_exists_sql(), ("meta",)) is not None
 
     def _table_exists_sql(self) -> str:
@@ -130,12 +172,30 @@ class Database:
                 raise
             raise translated from exc
 
+    def _fetch(self, cursor, how: str, text: str):
+        """``cursor.fetchall()``/``fetchone()``: reading rows can meet damage too."""
+        try:
+            return cursor.fetchall() if how == "all" else cursor.fetchone()
+        except Exception as exc:
+            translated = self.translate_error(exc, text)
+            if translated is None:
+                raise
+            raise translated from exc
+
     def translate_error(self, exc: BaseException, statement: str = "") -> CampaignError | None:
         """The one-line domain error for a driver error, or None for a bug."""
+        if isinstance(exc, DamagedValue):
+            return StorageError(damaged_value_message(self.url, exc.raw, exc.what))
+        if isinstance(exc, CampaignError):
+            return exc
         if isinstance(exc, sqlite3.OperationalError):
-            return translate_operational_error(exc)
+            return translate_operational_error(exc, self.path, self.read_only_reason)
         if isinstance(exc, sqlite3.IntegrityError):
             return translate_integrity_error(exc)
+        if isinstance(exc, sqlite3.DatabaseError):
+            return damaged_database_error(self.path or self.url, exc)
+        if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc):
+            return Invalid(_("a value given is not valid UTF-8 text: type it again"))
         if self.dialect == "postgresql":
             return translate_postgres_error(exc, statement)
         return None
@@ -165,22 +225,22 @@ class Database:
             raise translated from exc
 
     def rows(self, text: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return self.execute(text, params).fetchall()
+        return self._fetch(self.execute(text, params), "all", text)
 
     def dicts(self, text: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cursor = self.execute(text, params)
         names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in self._fetch(cursor, "all", text)]
 
     def one(self, text: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         cursor = self.execute(text, params)
-        row = cursor.fetchone()
+        row = self._fetch(cursor, "one", text)
         if row is None:
             return None
         return dict(zip([column[0] for column in cursor.description], row, strict=True))
 
     def scalar(self, text: str, params: Sequence[Any] = ()) -> Any:
-        row = self.execute(text, params).fetchone()
+        row = self._fetch(self.execute(text, params), "one", text)
         return None if row is None else row[0]
 
     def columns(self, table: str) -> list[str]:
@@ -453,7 +513,8 @@ def _to_json(values: dict | None) -> str | None:
 def sqlite_path(url: str) -> str:
     """The file behind ``--db``: a path, or an ``sqlite:///path`` URL."""
     if url.startswith("sqlite:"):
-        path = re.sub(r"^sqlite(\+pysqlite)?:///", "", url)
+        # SQLAlchemy's forms: sqlite:///relative.db, sqlite:////absolute.db, sqlite:// (memory)
+        path = re.sub(r"^sqlite(\+pysqlite)?://(/)?", "", url)
         return path or ":memory:"
     if "://" in url:
         raise CampaignError(
@@ -465,33 +526,122 @@ def sqlite_path(url: str) -> str:
     return os.path.expanduser(url)
 
 
-def connect_sqlite(path: str) -> sqlite3.Connection:
-    if path != ":memory:":
-        directory = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(directory):
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-        if not os.path.exists(path):
+def open_sqlite(path: str) -> tuple[sqlite3.Connection, str | None]:
+    """A connection to the SQLite file at ``path`` (created, private, if missing).
+
+    Returns the connection and, when the file can only be read, why: a file
+    without write permission, or a folder where SQLite cannot create the
+    journal files it keeps beside the database. Such a database is opened
+    read-only, so reports still work; a write then fails with that reason.
+    """
+    from campaign_cli import files
+
+    if path in ("", ":memory:"):
+        raise StorageError(memory_refused_message())
+    if not os.path.exists(path):
+        if os.path.islink(path):
+            raise StorageError(_("cannot open {path}: it is a link to a file that does not exist").format(path=path))
+        files.make_private_folder(os.path.dirname(os.path.abspath(path)))
+        try:
             # Created readable by its owner only: it holds phone numbers.
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass  # another process created it meanwhile
+        except OSError as exc:
+            raise StorageError(
+                _("cannot create the database {path}: {reason}").format(path=path, reason=files.os_error_reason(exc))
+            ) from None
+    elif os.path.isdir(path):
+        raise StorageError(_("cannot open {path}: it is a folder; give the database file").format(path=path))
+    files.remove_stale_partials(path)
+    reason = read_only_reason(path)
+    target: str = path
+    if reason is not None:
+        target = f"{Path(os.path.abspath(path)).as_uri()}?mode=ro"
+        if needs_immutable(path):
+            target += "&immutable=1"
     try:
         conn = sqlite3.connect(
-            path,
+            target,
             isolation_level=None,  # we say BEGIN ourselves, also around DDL
             detect_types=sqlite3.PARSE_DECLTYPES,
             timeout=30.0,
             check_same_thread=False,
+            uri=reason is not None,
         )
+    except sqlite3.Error as exc:
+        raise StorageError(
+            _("cannot open {path}: {error}").format(path=path, error=exc)
+        ) from None
+    try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 30000")
-        if path != ":memory:":
+        conn.execute("PRAGMA cell_size_check = ON")  # damaged pages are refused, not read
+        if reason is None:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA cache_size = -65536")  # 64 MiB at most: bulk imports stay in memory until commit
     except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            _("cannot open {path}: {error}; is it a campaign database?").format(path=path, error=exc)
-        ) from exc
-    return conn
+        conn.close()
+        if isinstance(exc, sqlite3.OperationalError):
+            raise translate_operational_error(exc, path, reason) from None
+        raise damaged_database_error(path, exc) from None
+    return conn, reason
+
+
+def read_only_reason(path: str) -> str | None:
+    """Why SQLite could only read the file at ``path``; None when it may write."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.access(path, os.W_OK):
+        return _("the file {path} is read-only (check its permissions)").format(path=path)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return _(
+            "its folder {folder} is not writable, and SQLite writes its journal beside the database"
+        ).format(folder=folder)
+    return None
+
+
+def needs_immutable(path: str) -> bool:
+    """A WAL database opened read-only needs its -shm file, or the promise that nobody writes.
+
+    When the folder is not writable the -shm file cannot be created: then the
+    file is read as immutable (nobody can write it here either).
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.access(folder, os.W_OK | os.X_OK) or os.path.exists(path + "-shm"):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return len(header) == 20 and header[18] == 2  # file format 2: write-ahead log
+
+
+def memory_refused_message() -> str:
+    return _(
+        "--db :memory: would keep the campaign in memory only while one command runs, then lose it: "
+        "give a file, e.g. --db campaign.db"
+    )
+
+
+def missing_schema_message() -> str:
+    return _(
+        "the schema this URL searches (options=-csearch_path=...) does not exist on the server: "
+        "ask the administrator to create it, or fix the URL"
+    )
+
+
+def damaged_database_error(where: str, exc: BaseException) -> StorageError:
+    """SQLite found the file damaged (or not a database at all): one line, and what to do."""
+    reason = first_line(exc)
+    if "not a database" in reason:
+        return StorageError(_("{path} is not an SQLite database ({reason})").format(path=where, reason=reason))
+    return StorageError(
+        _("the database {path} is damaged ({reason}): restore the last good copy with  campaign restore FILE").format(
+            path=where, reason=reason
+        )
+    )
 
 
 def is_postgres_url(url: str) -> bool:
@@ -515,6 +665,7 @@ def connect_postgres(url: str):
         raise StorageError(_("PostgreSQL support is not installed: run  pip install 'campaign-cli[postgres]'")) from exc
     from psycopg.conninfo import conninfo_to_dict
 
+    _quiet_driver_log()
     conninfo = postgres_conninfo(url)
     try:
         given = conninfo_to_dict(conninfo)
@@ -536,6 +687,20 @@ def connect_postgres(url: str):
         raise StorageError(connection_error_message(exc)) from exc
     _register_postgres_loaders(conn)
     return conn
+
+
+def _quiet_driver_log() -> None:
+    """psycopg logs what it ignores while closing a broken pipeline ("error ignored
+    terminating <psycopg.Pipeline [BAD]>"); with no logging configured Python prints
+    that before our one-line error. The error says it all: keep the log for debugging."""
+    import logging
+
+    logger = logging.getLogger("psycopg")
+    if not os.environ.get("CAMPAIGN_DEBUG") and not any(
+        isinstance(handler, logging.NullHandler) for handler in logger.handlers
+    ):
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
 
 def _register_postgres_loaders(conn) -> None:
@@ -647,12 +812,7 @@ def translate_postgres_error(exc: BaseException, statement: str = "") -> Campaig
     if isinstance(exc, errors.ForeignKeyViolation):
         return foreign_key_conflict()
     if isinstance(exc, errors.InvalidSchemaName):
-        return StorageError(
-            _(
-                "the schema this URL searches (options=-csearch_path=...) does not exist on the server: "
-                "ask the administrator to create it, or fix the URL"
-            )
-        )
+        return StorageError(missing_schema_message())
     if isinstance(exc, errors.StringDataRightTruncation):
         return Invalid(_("a value is too long for the database ({reason}): shorten it").format(reason=_first_line(exc)))
     if isinstance(exc, (errors.LockNotAvailable, errors.SerializationFailure, errors.DeadlockDetected)):
@@ -716,10 +876,38 @@ def translate_integrity_error(exc: sqlite3.IntegrityError) -> CampaignError:
     return Conflict(_("the database refused the change: {reason}").format(reason=message))
 
 
-def translate_operational_error(exc: sqlite3.OperationalError) -> CampaignError:
+def _disk_full(path: str | None) -> bool:
+    """SQLite reports a full disk while mapping its -shm file as an I/O error: tell them apart."""
+    if not path:
+        return False
+    try:
+        stats = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
+
+
+def translate_operational_error(
+    exc: sqlite3.OperationalError, path: str | None = None, read_only: str | None = None
+) -> CampaignError:
     message = str(exc)
-    if "locked" in message or "busy" in message:
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
         return StorageError(_(BUSY_MESSAGE))
-    if "readonly" in message or "read-only" in message:
+    if "readonly" in lowered or "read-only" in lowered:
+        if read_only:
+            return StorageError(
+                _("{path} can only be read: {reason}; nothing was changed").format(path=path, reason=read_only)
+            )
         return StorageError(_("the database file is read-only: check its permissions"))
+    if "disk is full" in lowered or "disk full" in lowered or ("i/o error" in lowered and _disk_full(path)):
+        return StorageError(_("cannot write {path}: the disk is full").format(path=path or "-"))
+    if "could not decode" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return damaged_database_error(path or "-", exc)
+    if "disk i/o error" in lowered or "unable to open database file" in lowered:
+        return StorageError(
+            _("cannot read or write {path}: {reason}; check the disk and the file's folder").format(
+                path=path or "-", reason=message
+            )
+        )
     return StorageError(_("database error: {reason}").format(reason=message))

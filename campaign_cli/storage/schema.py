@@ -52,6 +52,7 @@ Writing a migration (the llm/sqlite-utils pattern)
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -147,8 +148,24 @@ def stored_version(db: Database) -> int | None:
     """The version recorded in the database; None for an empty database."""
     if not db.exists():
         return None
-    value = db.scalar("SELECT value FROM meta WHERE name = 'schema_version'")
-    return int(value) if value is not None else None
+    return _version_number(db, db.scalar("SELECT value FROM meta WHERE name = 'schema_version'"))
+
+
+def _version_number(db: Database, value: object) -> int | None:
+    """The stored marker as a number; anything else means the file is damaged."""
+    if value is None:
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        from campaign_cli.errors import StorageError
+
+        raise StorageError(
+            _(
+                "the database {path} is damaged: its schema version is {value!r}, not a number; "
+                "restore the last good copy with  campaign restore FILE"
+            ).format(path=db.path or db.url, value=str(value)[:40])
+        ) from None
 
 
 def ddl_statements(dialect_name: str, tables: list[str] | None = None) -> list[str]:
@@ -198,15 +215,19 @@ def create_schema(db: Database) -> None:
         raise
 
 
-def ensure_schema(db: Database) -> Upgrade | None:
-    """Create the schema if the database is empty; upgrade it if it is old."""
+def ensure_schema(db: Database, *, keep_copy: bool = True) -> Upgrade | None:
+    """Create the schema if the database is empty; upgrade it if it is old.
+
+    ``keep_copy=False`` upgrades without keeping a copy of the old file
+    beside it (restore upgrades a copy, whose original is the backup itself).
+    """
     version = stored_version(db)
     if version is None:
         create_schema(db)
         return None
     _refuse_newer(version)
     if version < current_version():
-        return upgrade(db)
+        return upgrade(db, keep_copy=keep_copy)
     return None
 
 
@@ -223,7 +244,7 @@ def _refuse_newer(version: int) -> None:
         )
 
 
-def upgrade(db: Database, *, now: dt.datetime | None = None) -> Upgrade | None:
+def upgrade(db: Database, *, now: dt.datetime | None = None, keep_copy: bool = True) -> Upgrade | None:
     """Bring an old database up to :func:`current_version` in one transaction.
 
     Returns what was done, or None when there was nothing to do (another
@@ -236,12 +257,14 @@ def upgrade(db: Database, *, now: dt.datetime | None = None) -> Upgrade | None:
     version: int | None = None
     _begin(db)
     try:
-        version = int(db.scalar("SELECT value FROM meta WHERE name = 'schema_version'"))
+        version = _version_number(db, db.scalar("SELECT value FROM meta WHERE name = 'schema_version'"))
+        if version is None:
+            raise StorageError(_("the database has lost its schema version: it is damaged"))
         _refuse_newer(version)
         if version >= target:
             db.execute("COMMIT")
             return None
-        if db.dialect == "sqlite" and db.path not in (None, ":memory:"):
+        if keep_copy and db.dialect == "sqlite" and db.path not in (None, ":memory:"):
             backup = write_backup_copy(db.path, f"v{version}-backup", now=now)
         for reached, step in MIGRATIONS:
             if reached > version:
@@ -318,16 +341,29 @@ def write_backup_copy(path: str, label: str, *, now: dt.datetime | None = None) 
     return target
 
 
-def copy_database(source_path: str, target_path: str) -> None:
-    """A consistent copy of an SQLite database, written atomically, mode 0600."""
+def copy_database(source_path: str, target_path: str, *, page_size: int | None = None) -> None:
+    """A consistent copy of an SQLite database, written atomically, mode 0600.
+
+    Written to ``.NAME.partial-PID`` beside the target and renamed into place
+    when complete: a process killed meanwhile leaves only the partial file,
+    which the next command beside it removes (``files.remove_stale_partials``).
+    ``page_size`` rebuilds the copy with that page size (SQLite cannot copy
+    pages of one size into a WAL database of another). Never over the live
+    database (``files.check_target``); every failure is one line.
+    """
     import sqlite3
 
-    directory = os.path.dirname(os.path.abspath(target_path))
-    temporary = os.path.join(directory, f".{os.path.basename(target_path)}.partial-{os.getpid()}")
+    from campaign_cli import files
+    from campaign_cli.errors import StorageError
+    from campaign_cli.storage.db import read_only_reason, translate_operational_error
+
+    files.check_target(target_path)
+    files.remove_stale_partials(target_path)
+    temporary = files.partial_name(target_path)
     _remove_quietly(temporary)
-    os.close(os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
     try:
-        source = sqlite3.connect(source_path, timeout=30.0)
+        os.close(os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+        source = _open_source(source_path, read_only_reason(source_path) is not None)
         try:
             source.execute("PRAGMA busy_timeout = 30000")
             destination = sqlite3.connect(temporary)
@@ -335,16 +371,53 @@ def copy_database(source_path: str, target_path: str) -> None:
                 source.backup(destination)
                 # A standalone file: no -wal beside it, whatever the source used.
                 destination.execute("PRAGMA journal_mode = DELETE")
+                if page_size and destination.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                    destination.execute(f"PRAGMA page_size = {int(page_size)}")
+                    destination.execute("VACUUM")
             finally:
                 destination.close()
         finally:
             source.close()
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
         os.replace(temporary, target_path)
+    except OSError as exc:
+        _remove_quietly(temporary)
+        raise StorageError(files.os_error_message(target_path, exc)) from None
+    except sqlite3.OperationalError as exc:
+        _remove_quietly(temporary)
+        if "full" in str(exc):
+            raise StorageError(files.os_error_message(target_path, OSError(errno.ENOSPC, str(exc)))) from None
+        problem = translate_operational_error(exc, source_path)
+        raise StorageError(
+            _("copying {source} to {target} failed: {reason}").format(
+                source=source_path, target=target_path, reason=problem.message
+            )
+        ) from None
+    except sqlite3.DatabaseError as exc:
+        _remove_quietly(temporary)
+        raise StorageError(
+            _("copying {source} to {target} failed: {source} is damaged ({reason})").format(
+                source=source_path, target=target_path, reason=exc
+            )
+        ) from None
     except BaseException:
         _remove_quietly(temporary)
         raise
+
+
+def _open_source(path: str, read_only: bool):
+    """A connection that reads ``path``: read-only when this process may not write beside it."""
+    import sqlite3
+    from pathlib import Path
+
+    from campaign_cli.storage.db import needs_immutable
+
+    if not read_only:
+        return sqlite3.connect(path, timeout=30.0)
+    uri = f"{Path(os.path.abspath(path)).as_uri()}?mode=ro" + ("&immutable=1" if needs_immutable(path) else "")
+    return sqlite3.connect(uri, uri=True, timeout=30.0)
 
 
 def _remove_quietly(path: str) -> None:
