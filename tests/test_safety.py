@@ -342,7 +342,9 @@ def test_history_lists_changes_newest_first_with_summaries(fresh):
     assert rows[0]["command"] == "campaign --user Mai phase edit 4 --name Đợt 4: Tổng kết"
     assert rows[2]["command"] == "campaign phase edit 3 --end 30/6/2021"
     assert [row["changes"] for row in rows] == [1, 1, 1, 23]
-    assert set(rows[0]) == {"id", "at", "actor", "command", "summary", "changes", "undoes", "undone_by"}
+    assert set(rows[0]) == {
+        "id", "at", "actor", "command", "summary", "changes", "undoes", "undone_by", "kind", "redone_by"
+    }
     at = dt.datetime.fromisoformat(rows[0]["at"])
     assert at.utcoffset() == dt.timedelta(0)
     assert abs(dt.datetime.now(dt.UTC) - at) < dt.timedelta(minutes=5)

@@ -798,8 +798,8 @@ def _xlsx_value(value: Any, kind: str) -> tuple[Any, str | None]:
 
     if value is None:
         return None, None
-    if isinstance(value, dt.datetime):
-        return value, "dd/mm/yyyy hh:mm"
+    if isinstance(value, dt.datetime):  # Excel has no time zones: the wall-clock time
+        return value.replace(tzinfo=None), "dd/mm/yyyy hh:mm"
     if isinstance(value, dt.date):
         return value, DATE_FORMAT
     if kind == "date" and isinstance(value, str):

@@ -27,15 +27,17 @@ class ImportFormat(str, Enum):
 def register(app: typer.Typer) -> None:
     app.command("history")(history)
     app.command("undo")(undo)
+    app.command("redo")(redo)
     app.command("export")(export)
     app.command("import")(import_)
     app.command("backup")(backup)
     app.command("restore")(restore)
 
 
-# -- history and undo ---------------------------------------------------------
-def local_time(at: str) -> str:
-    """A stored UTC timestamp as the user's local time, day first."""
+# -- history, undo and redo ----------------------------------------------------
+def local_time(at: str):
+    """A stored UTC timestamp as an aware datetime in the user's time zone (renderers format it:
+    day first in tables, ISO 8601 with the offset in CSV)."""
     import datetime as dt
 
     try:
@@ -44,21 +46,32 @@ def local_time(at: str) -> str:
         return str(at)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    return moment.astimezone()
+
+
+def undo_state(row) -> str:
+    """The Undo column: what reverted this change, or what it reverted."""
+    if row.get("kind") == "redo":
+        state = _("redoes #{id}").format(id=row["undoes"])
+    elif row["undoes"] is not None:
+        state = _("undoes #{id}").format(id=row["undoes"])
+    else:
+        state = ""
+    if row["undone_by"] is not None:
+        if row.get("kind") == "undo":
+            done = _("redone by #{id}").format(id=row["undone_by"])
+        else:
+            done = _("undone by #{id}").format(id=row["undone_by"])
+            if row.get("redone_by") is not None:
+                done += ", " + _("redone by #{id}").format(id=row["redone_by"])
+        state = f"{state}, {done}" if state else done
+    return state
 
 
 def history_view(rows, limit):
     from campaign_cli.cli.render import Column, Section, View
 
-    table = []
-    for row in rows:
-        if row["undone_by"] is not None:
-            state = _("undone by #{id}").format(id=row["undone_by"])
-        elif row["undoes"] is not None:
-            state = _("undoes #{id}").format(id=row["undoes"])
-        else:
-            state = ""
-        table.append({**row, "at": local_time(row["at"]), "state": state})
+    table = [{**row, "at": local_time(row["at"]), "state": undo_state(row)} for row in rows]
     columns = [
         Column("id", _("#"), "id"),
         Column("at", _("When")),
@@ -107,13 +120,58 @@ def history(
 def undo(
     ctx: typer.Context,
     count: Annotated[int, typer.Argument(metavar="[N]", min=1, help=_("How many changes to revert (default 1)."))] = 1,
+    yes: YesOption = False,
 ) -> None:
     """Revert the last N changes, newest first; repeat to go further back (like Ctrl-Z)."""
-    from campaign_cli.services.history import undo as undo_changes
+    revert(ctx, count, "undo", yes)
+
+
+def redo(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Argument(metavar="[N]", min=1, help=_("How many undos to revert (default 1)."))] = 1,
+    yes: YesOption = False,
+) -> None:
+    """Make the last N undone changes again, newest undo first (like Ctrl-Y)."""
+    revert(ctx, count, "redo", yes)
+
+
+def revert(ctx: typer.Context, count: int, direction: str, yes: bool) -> None:
+    """Undo or redo; more than one change is listed and confirmed first on a terminal."""
+    from campaign_cli.services import history as changes
 
     service = service_context(ctx)
-    for entry in undo_changes(service, count):
-        done(_("Undid #{id} ({command}): {summary}").format(**entry))
+    expected = None
+    if count > 1 and not yes and on_terminal():
+        targets = changes.pending(service, count, direction)
+        heading = (
+            _("These {n} changes will be undone, newest first:")
+            if direction == "undo"
+            else _("These {n} undone changes will be made again, newest first:")
+        )
+        typer.echo(heading.format(n=len(targets)), err=True)
+        for target in targets:
+            typer.echo(f"  #{target['id']} {printable(target['command'])}: {printable(target['summary'])}", err=True)
+        question = _("Undo them?") if direction == "undo" else _("Redo them?")
+        if not typer.confirm(question, default=False):
+            typer.echo(_("Nothing undone.") if direction == "undo" else _("Nothing redone."), err=True)
+            raise typer.Exit(1)
+        expected = [target["reverts"] for target in targets]
+    for entry in changes.revert_latest(service, count, direction, expected=expected):
+        if direction == "undo":
+            done(_("Undid #{id} ({command}): {summary}").format(**entry))
+        else:
+            done(_("Redid #{id} ({command}): {summary}").format(**entry))
+
+
+def on_terminal() -> bool:
+    """Someone can answer a question (scripts and pipes proceed without one)."""
+    return sys.stdin.isatty()
+
+
+def printable(text: str) -> str:
+    from campaign_cli.cli.render import printable as escape
+
+    return escape(text)
 
 
 # -- export and import --------------------------------------------------------
