@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -65,7 +66,24 @@ def json_default(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=JSON_CONTENT_INDENT, default=json_default) + "\n"
+    """JSON as the standard has it: a number too large for a double (a sum of absurd
+    quantities stored by an older release) is written as null, never as ``Infinity``."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=JSON_CONTENT_INDENT, default=json_default, allow_nan=False)
+    except ValueError:
+        text = json.dumps(finite(data), ensure_ascii=False, indent=JSON_CONTENT_INDENT, default=json_default)
+    return text + "\n"
+
+
+def finite(data: Any) -> Any:
+    """``data`` with every infinite or NaN float replaced by None."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: finite(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite(value) for value in data]
+    return data
 
 
 def csv_cell(value: Any) -> Any:

@@ -193,30 +193,28 @@ def export(
     ] = "event",
 ) -> None:
     """Write the whole campaign as one JSON document (see docs/export-format.md), a calendar or Taskwarrior tasks."""
-    from campaign_cli.services.transfer import export_campaign, export_json
+    from campaign_cli.files import is_stdout, write_file
+    from campaign_cli.services.transfer import export_campaign
 
     service = service_context(ctx)
     if fmt != ExportFormat.json:
         export_interchange(service, fmt, file, tasks_as)
         return
-    document = export_campaign(service)
-    text = export_json(document)
-    if file is None or str(file) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    written = {}
+    # Streamed: each record is written as it is read (to a temporary file renamed at the end).
+    write_file(file, lambda stream: written.update(export_campaign(service, stream)))
+    if is_stdout(file):
         return
-    from campaign_cli.cli.render import write_atomically
-
-    write_atomically(file, lambda stream: stream.write(text))
+    counts = written["counts"]
     message = _("Exported {name!r} to {path}: {phases} phases, {members} members, {tasks} tasks, {entries} log entries")
     done(
         message.format(
-            name=document["campaign"]["name"],
+            name=written["name"],
             path=file,
-            phases=len(document["phases"]),
-            members=len(document["members"]),
-            tasks=len(document["tasks"]),
-            entries=len(document["activities"]),
+            phases=counts["phases"],
+            members=counts["members"],
+            tasks=counts["tasks"],
+            entries=counts["activities"],
         )
     )
 
@@ -236,14 +234,13 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_("taskwarrior: check and count, write nothing."))] = False,
 ) -> None:
     """Read an exported campaign into this database (new ids; all or nothing), or Taskwarrior tasks into this campaign."""  # noqa: E501
-    from campaign_cli.services.transfer import import_campaign, read_document
+    from campaign_cli.services.transfer import import_campaign
 
     if fmt == ImportFormat.taskwarrior:
         import_taskwarrior_tasks(service_context(ctx), file, dry_run)
         return
-    document = read_document(file)
     service = service_context(ctx, must_exist=False)
-    result = import_campaign(service, document, name=name)
+    result = import_campaign(service, file, name=name)
     counts = result["counts"]
     message = _(
         "Imported campaign {name!r} into {db}: {phases} phases, {units} units, {members} members, {tasks} tasks, "

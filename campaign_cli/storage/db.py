@@ -26,6 +26,7 @@ far as commands can tell:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import re
@@ -305,15 +306,17 @@ class Transaction:
             self.explicit_ids.add(table)
         statement = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
         try:
-            if self.db.dialect == "sqlite" and "id" not in names:
+            if "id" in names:
+                ids = self._insert_many_returning(statement, rows)
+            elif self.db.dialect == "sqlite":
                 ids = self._insert_many_sqlite(table, statement, rows)
             else:
-                ids = self._insert_many_returning(statement, rows)
+                ids = self._insert_many_copy(table, names, rows)
             if table in TRACKED_TABLES and rows:
-                if self.db.dialect == "sqlite" and "id" not in names:
-                    self._record_inserts_sqlite(table, names, ids)
-                else:
+                if "id" in names:
                     self._record_inserts(table, names, rows, ids)
+                else:
+                    self._record_inserted_range(table, names, ids)
         except CampaignError:
             raise
         except Exception as exc:
@@ -350,14 +353,40 @@ class Transaction:
             raise StorageError(f"bulk insert into {table}: expected {len(rows)} new ids, found {after - before}")
         return list(range(before + 1, after + 1))
 
-    def _record_inserts_sqlite(self, table: str, names: list[str], ids: list[int]) -> None:
-        """The same change rows, with the JSON built by SQLite itself (5x faster than in Python)."""
-        keys = sorted([*names, "id"])
-        pairs = ", ".join(f"'{key}', {key}" for key in keys)
+    def _insert_many_copy(self, table: str, names: list[str], rows: list[tuple]) -> list[int]:
+        """PostgreSQL: ids drawn from the table's sequence, then the rows sent with COPY.
+
+        COPY is one statement for all the rows, where an ``executemany`` of
+        INSERTs, even pipelined, has the server parse and plan one statement
+        per row. Nobody else draws from the sequence while we hold the writer
+        lock, so the run of ids is reserved by moving the sequence once.
+        """
+        if not rows:
+            return []
+        # One call reserves the whole run: the next value, and the sequence moved past the last.
+        last = self.db.scalar(
+            "SELECT setval(s.seq, nextval(s.seq) + ? - 1) FROM (SELECT pg_get_serial_sequence(?, 'id') AS seq) s",
+            (len(rows), table),
+        )
+        ids = list(range(last - len(rows) + 1, last + 1))
+        with self.db.conn.cursor().copy(f"COPY {table} (id, {', '.join(names)}) FROM STDIN") as copy:
+            for row_id, row in zip(ids, rows, strict=True):
+                copy.write_row((row_id, *row))
+        return ids
+
+    def _record_inserted_range(self, table: str, names: list[str], ids: list[int]) -> None:
+        """One change row per inserted row, its JSON built by the database itself (on SQLite
+        5x faster than in Python; on PostgreSQL one statement instead of one per row)."""
+        keys = [*names, "id"]
+        row_json = SqlJson(self.db.dialect).row("t", keys)
+        if ids[-1] - ids[0] + 1 == len(ids):
+            where, params = "t.id BETWEEN ? AND ?", [ids[0], ids[-1]]
+        else:  # not one run of ids (PostgreSQL sequences with a cache): name them all
+            where, params = f"t.id IN ({', '.join('?' for _ in ids)})", list(ids)
         self.db.execute(
             "INSERT INTO change (changeset_id, table_name, row_id, action, before_json, after_json) "
-            f"SELECT ?, ?, id, 'insert', NULL, json_object({pairs}) FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
-            (self._changeset(), table, ids[0], ids[-1]),
+            f"SELECT ?, ?, t.id, 'insert', NULL, {row_json} FROM {table} t WHERE {where} ORDER BY t.id",
+            [self._changeset(), table, *params],
         )
 
     def _record_inserts(self, table: str, names: list[str], rows: list[tuple], ids: list[int]) -> None:
@@ -530,6 +559,17 @@ class Transaction:
             )
         return cursor.rowcount
 
+    @contextmanager
+    def bulk_load(self, table: str) -> Iterator[None]:
+        """Rows about to be added to ``table`` in bulk (an import): on SQLite, when the table
+        is small now, its indexes are built once after the load instead of row by row."""
+        if self.db.dialect != "sqlite":
+            yield
+            return
+        size = self.db.scalar(f"SELECT COUNT(*) FROM {_check_identifier(table)}")
+        with self._bulk(table, self.BULK_ROWS if size < self.BULK_ROWS else 0):
+            yield
+
     #: A bulk write at least this large, and at least a quarter of the table, rebuilds the
     #: table's SQLite indexes afterwards instead of updating them row by row.
     BULK_ROWS = 20_000
@@ -622,6 +662,52 @@ class Transaction:
             self.db.execute(f"RELEASE SAVEPOINT {name}")
             raise
         self.db.execute(f"RELEASE SAVEPOINT {name}")
+
+
+_CURSOR_NUMBERS = itertools.count(1)
+
+
+@contextmanager
+def read_snapshot(db: Database) -> Iterator[None]:
+    """Reads that all see the database as it was at one moment, while others write
+    (an export read in many queries). Takes no writer lock."""
+    if db.dialect == "postgresql":
+        db.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    else:
+        db.conn.execute("BEGIN")  # deferred: WAL readers keep the snapshot of their first read
+    try:
+        yield
+    finally:
+        db._rollback()
+
+
+def iterate_rows(db: Database, text: str, params: Sequence[Any] = (), *, batch: int = 5_000) -> Iterator[tuple]:
+    """The rows of a query, a batch at a time, never all in memory at once.
+
+    SQLite steps through the result as it is read; PostgreSQL sends a whole
+    result at once unless it is read through a server-side cursor, which
+    needs the transaction :func:`read_snapshot` opens.
+    """
+    if db.dialect == "postgresql":
+        cursor = db.conn.cursor(name=f"rows_{next(_CURSOR_NUMBERS)}")
+        cursor.itersize = batch
+    else:
+        cursor = db.conn.cursor()
+    try:
+        try:
+            cursor.execute(db.sql(text), tuple(params))
+        except Exception as exc:
+            translated = db.translate_error(exc, text)
+            if translated is None:
+                raise
+            raise translated from exc
+        while True:
+            rows = cursor.fetchmany(batch)
+            if not rows:
+                return
+            yield from rows
+    finally:
+        cursor.close()
 
 
 class SqlJson:
