@@ -143,8 +143,8 @@ class JsonStream:
                     problem = _("a number has thousands of digits; no value in a campaign is that long")
                     raise self.error(problem, syntax=False) from None
                 raise self.error(_first_line(exc)) from None
-            if end == len(self._buffer) and self._more():
-                continue  # a number may go on in the next chunk: decode it again whole
+            if len(self._buffer) - end < 64 and self._more():
+                continue  # a number cut by the end of the buffer ("1." of "1.5"): decode it again whole
             self._pos = end
             return value
 
@@ -217,7 +217,7 @@ class JsonStream:
         """Nothing but white space may follow the document."""
         found = self._skip_whitespace()
         if found:
-            raise self.error(_("unexpected text after the end of the document: {found}").format(
+            raise self.error(_("text follows the end of the document: {found}").format(
                 found=_describe(found)))
 
 

@@ -255,3 +255,25 @@ def test_member_filter_matches_the_id_exactly(sample, tmp_path, member_id):
     # "member_id": 1 must not match 12 or 10 (and the other way round).
     rows = history(sample, "--member", f"#{member_id}")
     assert all(row["command"] == "campaign init --sample" for row in rows)
+
+
+def test_messages_speak_the_campaigns_language(cli, tmp_path, monkeypatch):
+    """A Vietnamese campaign, no --lang and no CAMPAIGN_LANG: undo, redo, import, export and
+    the question before undoing several changes all speak Vietnamese, "Aborted!" included."""
+    monkeypatch.delenv("CAMPAIGN_LANG")
+    cli("init", "--sample", ok=True)
+    cli("phase", "edit", "1", "--name", "Một", ok=True)
+    cli("phase", "edit", "2", "--name", "Hai", ok=True)
+    assert cli("undo", ok=True).stderr.startswith("Đã hoàn tác #")
+    assert cli("redo", ok=True).stderr.startswith("Đã làm lại #")
+    nothing = cli("redo")
+    assert nothing.exit_code == 1 and nothing.stderr.startswith("Lỗi: không có gì để làm lại")
+    monkeypatch.setattr(safety, "on_terminal", lambda: True)
+    declined = cli("undo", "2", input="n\n")
+    assert "Sẽ hoàn tác 2 thay đổi sau" in declined.stderr and "Chưa hoàn tác gì." in declined.stderr
+    aborted = cli("undo", "2", input="")
+    assert aborted.exit_code == 1 and "Đã hủy!" in aborted.stderr and "Aborted!" not in aborted.stderr
+    path = tmp_path / "c.json"
+    assert cli("export", path, ok=True).stderr.startswith("Đã xuất")
+    result = cli("--db", tmp_path / "copy.db", "import", path, ok=True)
+    assert result.stderr.startswith("Đã nhập chiến dịch")

@@ -241,6 +241,7 @@ def import_(
         return
     service = service_context(ctx, must_exist=False)
     result = import_campaign(service, file, name=name)
+    speak_language_of(ctx, result["campaign"])
     counts = result["counts"]
     message = _(
         "Imported campaign {name!r} into {db}: {phases} phases, {units} units, {members} members, {tasks} tasks, "
@@ -257,6 +258,16 @@ def import_(
             entries=counts["activities"],
         )
     )
+
+
+def speak_language_of(ctx: typer.Context, campaign) -> None:
+    """Messages in the campaign's language, as every command that opens one speaks it,
+    unless --lang or CAMPAIGN_LANG chose one."""
+    from campaign_cli import i18n
+    from campaign_cli.cli.state import get_state
+
+    if not (get_state(ctx).lang or i18n.explicit_language()) and campaign.get("lang"):
+        i18n.set_language(campaign["lang"])
 
 
 def export_interchange(service, fmt: ExportFormat, file: Optional[Path], tasks_as: str) -> None:
