@@ -327,3 +327,24 @@ def test_import_into_a_new_file_leaves_nothing_when_killed_or_failing(sample, tm
     assert db_rows(target, "SELECT COUNT(*) FROM activity")[0][0] == 60_000
     assert db_rows(target, "PRAGMA journal_mode")[0][0] == "wal"
     assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.sqlite_only
+def test_a_folder_that_refuses_the_new_file_is_one_line(cli, tmp_path, monkeypatch):
+    from campaign_cli.storage import db as storage
+
+    document = tmp_path / "c.json"
+    document.write_text(json.dumps(small_document()), encoding="utf-8")
+    opened = storage.connect_sqlite
+
+    def read_only_folder(path):
+        if ".partial-" in str(path):
+            raise PermissionError(13, "Permission denied", path)
+        return opened(path)
+
+    monkeypatch.setattr(storage, "connect_sqlite", read_only_folder)
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    error = one_line_error(cli("--db", folder / "c.db", "import", document))
+    assert "c.db" in error and "permission denied" in error
+    assert list(folder.iterdir()) == []

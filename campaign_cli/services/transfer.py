@@ -1010,10 +1010,14 @@ def _import_into_new_file(ctx: Context, path: str | Path, name: str | None) -> d
         ctx.db.close()
         _flush_to_disk(partial)
         _move_into_place(partial, target)
-    except BaseException:
+    except BaseException as exc:
         ctx.db.close()
         _remove_database_files(partial)
         ctx.db = Database(url)
+        if isinstance(exc, OSError):  # a read-only or full folder: one line, nothing left
+            from campaign_cli.files import os_error_message
+
+            raise StorageError(os_error_message(target, exc)) from None
         raise
     ctx.db = Database(url)
     ctx._campaign = None
