@@ -62,7 +62,7 @@ def median_of(runs: int, step) -> tuple[float, float]:
 
 def report(label: str, figures: tuple[float, float], target: str = "") -> None:
     seconds, megabytes = figures
-    print(f"| {label:<42} | {seconds:8.2f} s | {megabytes:6.0f} MB | {target:<16} |", flush=True)
+    print(f"| {label:<46} | {seconds:8.2f} s | {megabytes:6.0f} MB | {target:<16} |", flush=True)
 
 
 def postgres_schema(url: str, schema: str, create: bool) -> None:
@@ -107,8 +107,8 @@ def main() -> None:
                        capture_output=True)
         print(f"{options.tasks:,} tasks, {options.logs:,} log entries: {document.stat().st_size / 1e6:.1f} MB "
               f"document; {options.undo_rows:,} CSV rows for the undo; {options.runs} runs, medians")
-        print("| step                                       |       time |   peak | target           |")
-        print("|--------------------------------------------|-----------:|-------:|------------------|")
+        print(f"| {'step':<46} |       time |      peak | target           |")
+        print(f"|{'-' * 48}|-----------:|----------:|------------------|")
         report("export (SQLite)", median_of(options.runs, lambda: measure(
             [*campaign, "--db", str(generated), "export", str(work / "again.json")], env)), "< 1 s, < 100 MB")
         if not filecmp.cmp(document, work / "again.json", shallow=False):
