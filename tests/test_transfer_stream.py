@@ -327,6 +327,8 @@ def test_import_into_a_new_file_leaves_nothing_when_killed_or_failing(sample, tm
     assert sorted(path.name for path in target.parent.iterdir()) == ["campaign.db"]
     assert db_rows(target, "SELECT COUNT(*) FROM activity")[0][0] == 60_000
     assert db_rows(target, "PRAGMA journal_mode")[0][0] == "wal"
+    indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+    assert db_rows(target, indexes) == db_rows(sample.db_path, indexes)  # set aside for the load, built again
     assert oct(target.stat().st_mode & 0o777) == "0o600"
 
 

@@ -277,3 +277,50 @@ def test_messages_speak_the_campaigns_language(cli, tmp_path, monkeypatch):
     assert cli("export", path, ok=True).stderr.startswith("Đã xuất")
     result = cli("--db", tmp_path / "copy.db", "import", path, ok=True)
     assert result.stderr.startswith("Đã nhập chiến dịch")
+
+
+def _indexes(path):
+    return sorted(db_rows(path, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+
+
+def _statements(cli, monkeypatch, *args) -> list[str]:
+    """Run a command; the SQL statements it executed."""
+    from campaign_cli.storage import db as storage
+
+    seen: list[str] = []
+    execute = storage.Database.execute
+
+    def watch(self, text, params=()):
+        seen.append(text)
+        return execute(self, text, params)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(storage.Database, "execute", watch)
+        cli(*args, ok=True)
+    return seen
+
+
+@pytest.mark.sqlite_only
+def test_a_big_undo_sets_indexes_aside_and_builds_them_again(sample, isolated_environment, tmp_path, monkeypatch):
+    """Over 20,000 rows, and most of the table, the undo drops the table's secondary indexes
+    and builds them again: the schema after it is the schema before."""
+    indexes = _indexes(isolated_environment)
+    start = data_only(db_snapshot(isolated_environment))
+    sample(*AS_OF, "log", "import", str(write_log_csv(tmp_path / "rows.csv", 21_000)), ok=True)
+    undo = _statements(sample, monkeypatch, *AS_OF, "undo")
+    assert [text for text in undo if text.startswith("DROP INDEX")]
+    assert data_only(db_snapshot(isolated_environment)) == start
+    assert _indexes(isolated_environment) == indexes
+    sample(*AS_OF, "redo", ok=True)
+    assert db_rows(isolated_environment, "SELECT COUNT(*) FROM activity")[0][0] == 67 + 21_000
+    assert _indexes(isolated_environment) == indexes
+
+    # A trigger that reads the table keeps its indexes in place (it would scan without them).
+    db = open_database(isolated_environment)
+    db.execute("CREATE TABLE audit (n INTEGER)")
+    db.execute("CREATE TRIGGER audit_delete AFTER DELETE ON activity BEGIN "
+               "INSERT INTO audit SELECT COUNT(*) FROM activity WHERE task_id = OLD.task_id; END")
+    db.close()
+    undo = _statements(sample, monkeypatch, *AS_OF, "undo")
+    assert not [text for text in undo if text.startswith("DROP INDEX")]
+    assert db_rows(isolated_environment, "SELECT COUNT(*) FROM activity")[0][0] == 67
