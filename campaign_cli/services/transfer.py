@@ -133,12 +133,6 @@ def _iso(value: dt.date | str | None) -> str | None:
     return value.isoformat()
 
 
-def _plain(number: float | int | None) -> float | int | None:
-    if isinstance(number, float) and number.is_integer():
-        return int(number)
-    return number
-
-
 def split_themes(stored: str | None) -> list[str]:
     return [theme for theme in (stored or "").split("\n") if theme]
 
