@@ -130,7 +130,7 @@ class JsonStream:
             except json.JSONDecodeError as exc:
                 # Cut off by the end of the buffer (not of the text)? Read on and decode again.
                 cut = exc.pos >= len(self._buffer) - 32 or exc.msg.startswith("Unterminated string")
-                if cut and self._more():
+                if cut and self._grow():
                     continue
                 rest = self._buffer[exc.pos :]
                 at_end = self._eof and (exc.msg.startswith("Unterminated string") or not rest.strip())
@@ -143,17 +143,19 @@ class JsonStream:
                     problem = _("a number has thousands of digits; no value in a campaign is that long")
                     raise self.error(problem, syntax=False) from None
                 raise self.error(_first_line(exc)) from None
-            if len(self._buffer) - end < 64 and self._more():
+            if len(self._buffer) - end < 64 and self._grow():
                 continue  # a number cut by the end of the buffer ("1." of "1.5"): decode it again whole
             self._pos = end
             return value
 
-    def _more(self) -> bool:
-        """Read more for a value that may go on past the buffer. The buffer grows by
-        doubling, so a long value is decoded a few times, not once per chunk."""
+    def _grow(self) -> bool:
+        """Read more for a value that may go on past the buffer; True when the caller must
+        decode again (the buffer moved: positions taken before are void). The buffer grows
+        by doubling, so a long value is decoded a few times, not once per chunk."""
         if self._eof or len(self._buffer) - self._pos > MAX_VALUE:
             return False
-        return self._fill(at_least=len(self._buffer))
+        self._fill(at_least=len(self._buffer))
+        return True
 
     def object_members(self) -> Iterator[str]:
         """The keys of the object that starts here, one by one; after each key, the caller

@@ -114,8 +114,8 @@ def read_all(text: str, chunk: int):
     return result
 
 
-@settings(max_examples=150, deadline=None)
-@given(members=st.dictionaries(st.text(max_size=6), _JSON, max_size=6), chunk=st.integers(1, 64),
+@settings(max_examples=400, deadline=None)
+@given(members=st.dictionaries(st.text(max_size=6), _JSON, max_size=6), chunk=st.integers(1, 300),
        indent=st.sampled_from([None, 0, 2]))
 def test_the_reader_gives_what_json_loads_gives_whatever_the_chunks(members, chunk, indent):
     text = json.dumps(members, ensure_ascii=False, indent=indent)
