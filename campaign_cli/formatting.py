@@ -28,6 +28,8 @@ def format_value(value: Any, kind: str = "text", lang: str = "en") -> str:
     """The text a table cell shows for a value of the given column kind."""
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):  # a moment (history): day first, to the second
+        return value.strftime("%d/%m/%Y %H:%M:%S")
     if kind == "date" or isinstance(value, dt.date):
         if isinstance(value, str):
             value = dt.date.fromisoformat(value)

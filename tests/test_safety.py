@@ -349,7 +349,9 @@ def test_history_lists_changes_newest_first_with_summaries(fresh):
     assert rows[0]["command"] == "campaign --user Mai phase edit 4 --name Đợt 4: Tổng kết"
     assert rows[2]["command"] == "campaign phase edit 3 --end 30/6/2021"
     assert [row["changes"] for row in rows] == [1, 1, 1, 23]
-    assert set(rows[0]) == {"id", "at", "actor", "command", "summary", "changes", "undoes", "undone_by"}
+    assert set(rows[0]) == {
+        "id", "at", "actor", "command", "summary", "changes", "undoes", "undone_by", "kind", "redone_by"
+    }
     at = dt.datetime.fromisoformat(rows[0]["at"])
     assert at.utcoffset() == dt.timedelta(0)
     assert abs(dt.datetime.now(dt.UTC) - at) < dt.timedelta(minutes=5)
@@ -651,7 +653,7 @@ _DELETE = object()
         ({"tasks.0.status": "finished"}, "tasks[0].status: 'finished' is not one of todo, doing"),
         ({"tasks.0.titel": "x"}, "tasks[0]: unknown field 'titel'"),
         ({"members.0.unit_id": 2}, "members[0].unit_id: there is no unit with id 2"),
-        ({"activities.0.quantity": -1}, "activities[0].quantity: must be a number of 0 or more"),
+        ({"activities.0.quantity": -1}, "activities[0].quantity: the quantity must be more than zero, not -1"),
         ({"activities.0.quantity": True}, "activities[0].quantity: must be a number"),
         ({"activities.0.type_id": _DELETE}, "activities[0]: the field 'type_id' is missing"),
         ({"phases": [{"id": 1, "number": 1, "name": "A", "start": "2021-02-01", "end": "2021-04-30"},
@@ -745,7 +747,7 @@ def export_documents(draw):
         by = draw(st.one_of(st.none(), st.sampled_from(parties))) if parties else None
         activities.append({
             "id": index, "date": draw(_ISO), "type_id": draw(st.sampled_from([t["id"] for t in types])),
-            "quantity": draw(_QUANTITY),
+            "quantity": draw(_QUANTITY.filter(lambda quantity: quantity > 0)),
             "task_id": draw(st.one_of(st.none(), st.sampled_from([t["id"] for t in tasks]))) if tasks else None,
             "member_id": by[1] if by and by[0] == "member_id" else None,
             "unit_id": by[1] if by and by[0] == "unit_id" else None,

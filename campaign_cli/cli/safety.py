@@ -27,15 +27,17 @@ class ImportFormat(str, Enum):
 def register(app: typer.Typer) -> None:
     app.command("history")(history)
     app.command("undo")(undo)
+    app.command("redo")(redo)
     app.command("export")(export)
     app.command("import")(import_)
     app.command("backup")(backup)
     app.command("restore")(restore)
 
 
-# -- history and undo ---------------------------------------------------------
-def local_time(at: str) -> str:
-    """A stored UTC timestamp as the user's local time, day first."""
+# -- history, undo and redo ----------------------------------------------------
+def local_time(at: str):
+    """A stored UTC timestamp as an aware datetime in the user's time zone (renderers format it:
+    day first in tables, ISO 8601 with the offset in CSV)."""
     import datetime as dt
 
     try:
@@ -44,28 +46,41 @@ def local_time(at: str) -> str:
         return str(at)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    return moment.astimezone()
+
+
+def undo_state(row) -> str:
+    """The Undo column: what reverted this change, or what it reverted."""
+    if row.get("kind") == "redo":
+        state = _("redoes #{id}").format(id=row["undoes"])
+    elif row["undoes"] is not None:
+        state = _("undoes #{id}").format(id=row["undoes"])
+    else:
+        state = ""
+    if row["undone_by"] is not None:
+        if row.get("kind") == "undo":
+            done = _("redone by #{id}").format(id=row["undone_by"])
+        else:
+            done = _("undone by #{id}").format(id=row["undone_by"])
+            if row.get("redone_by") is not None:
+                done += ", " + _("redone by #{id}").format(id=row["redone_by"])
+        state = f"{state}, {done}" if state else done
+    return state
 
 
 def history_view(rows, limit):
     from campaign_cli.cli.render import Column, Section, View
+    from campaign_cli.cli.render.model import ESSENTIAL, LOW
 
-    table = []
-    for row in rows:
-        if row["undone_by"] is not None:
-            state = _("undone by #{id}").format(id=row["undone_by"])
-        elif row["undoes"] is not None:
-            state = _("undoes #{id}").format(id=row["undoes"])
-        else:
-            state = ""
-        table.append({**row, "at": local_time(row["at"]), "state": state})
+    table = [{**row, "at": local_time(row["at"]), "state": undo_state(row)} for row in rows]
+    # At 80 columns: when and what changed; who, the command and undo state as room allows.
     columns = [
         Column("id", _("#"), "id"),
-        Column("at", _("When")),
-        Column("actor", _("Who")),
-        Column("command", _("Command"), max_width=40),
-        Column("summary", _("What changed")),
-        Column("state", _("Undo")),
+        Column("at", _("When"), min_width=19, priority=ESSENTIAL),
+        Column("actor", _("Who"), max_width=16),
+        Column("command", _("Command"), max_width=40, min_width=16, priority=LOW + 1),
+        Column("summary", _("What changed"), min_width=24, priority=ESSENTIAL),
+        Column("state", _("Undo"), priority=LOW),
     ]
     footer = []
     if limit and len(rows) == limit:
@@ -107,13 +122,58 @@ def history(
 def undo(
     ctx: typer.Context,
     count: Annotated[int, typer.Argument(metavar="[N]", min=1, help=_("How many changes to revert (default 1)."))] = 1,
+    yes: YesOption = False,
 ) -> None:
     """Revert the last N changes, newest first; repeat to go further back (like Ctrl-Z)."""
-    from campaign_cli.services.history import undo as undo_changes
+    revert(ctx, count, "undo", yes)
+
+
+def redo(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Argument(metavar="[N]", min=1, help=_("How many undos to revert (default 1)."))] = 1,
+    yes: YesOption = False,
+) -> None:
+    """Make the last N undone changes again, newest undo first (like Ctrl-Y)."""
+    revert(ctx, count, "redo", yes)
+
+
+def revert(ctx: typer.Context, count: int, direction: str, yes: bool) -> None:
+    """Undo or redo; more than one change is listed and confirmed first on a terminal."""
+    from campaign_cli.services import history as changes
 
     service = service_context(ctx)
-    for entry in undo_changes(service, count):
-        done(_("Undid #{id} ({command}): {summary}").format(**entry))
+    expected = None
+    if count > 1 and not yes and on_terminal():
+        targets = changes.pending(service, count, direction)
+        heading = (
+            _("These {n} changes will be undone, newest first:")
+            if direction == "undo"
+            else _("These {n} undone changes will be made again, newest first:")
+        )
+        typer.echo(heading.format(n=len(targets)), err=True)
+        for target in targets:
+            typer.echo(f"  #{target['id']} {printable(target['command'])}: {printable(target['summary'])}", err=True)
+        question = _("Undo them?") if direction == "undo" else _("Redo them?")
+        if not typer.confirm(question, default=False):
+            typer.echo(_("Nothing undone.") if direction == "undo" else _("Nothing redone."), err=True)
+            raise typer.Exit(1)
+        expected = [target["reverts"] for target in targets]
+    for entry in changes.revert_latest(service, count, direction, expected=expected):
+        if direction == "undo":
+            done(_("Undid #{id} ({command}): {summary}").format(**entry))
+        else:
+            done(_("Redid #{id} ({command}): {summary}").format(**entry))
+
+
+def on_terminal() -> bool:
+    """Someone can answer a question (scripts and pipes proceed without one)."""
+    return sys.stdin.isatty()
+
+
+def printable(text: str) -> str:
+    from campaign_cli.cli.render import printable as escape
+
+    return escape(text)
 
 
 # -- export and import --------------------------------------------------------
@@ -135,30 +195,28 @@ def export(
     ] = "event",
 ) -> None:
     """Write the whole campaign as one JSON document (see docs/export-format.md), a calendar or Taskwarrior tasks."""
-    from campaign_cli.services.transfer import export_campaign, export_json
+    from campaign_cli.files import is_stdout, write_file
+    from campaign_cli.services.transfer import export_campaign
 
     service = service_context(ctx)
     if fmt != ExportFormat.json:
         export_interchange(service, fmt, file, tasks_as)
         return
-    document = export_campaign(service)
-    text = export_json(document)
-    if file is None or str(file) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    written = {}
+    # Streamed: each record is written as it is read (to a temporary file renamed at the end).
+    write_file(file, lambda stream: written.update(export_campaign(service, stream)))
+    if is_stdout(file):
         return
-    from campaign_cli.cli.render import write_atomically
-
-    write_atomically(file, lambda stream: stream.write(text))
+    counts = written["counts"]
     message = _("Exported {name!r} to {path}: {phases} phases, {members} members, {tasks} tasks, {entries} log entries")
     done(
         message.format(
-            name=document["campaign"]["name"],
+            name=written["name"],
             path=file,
-            phases=len(document["phases"]),
-            members=len(document["members"]),
-            tasks=len(document["tasks"]),
-            entries=len(document["activities"]),
+            phases=counts["phases"],
+            members=counts["members"],
+            tasks=counts["tasks"],
+            entries=counts["activities"],
         )
     )
 
@@ -178,14 +236,14 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_("taskwarrior: check and count, write nothing."))] = False,
 ) -> None:
     """Read an exported campaign into this database (new ids; all or nothing), or Taskwarrior tasks into this campaign."""  # noqa: E501
-    from campaign_cli.services.transfer import import_campaign, read_document
+    from campaign_cli.services.transfer import import_campaign
 
     if fmt == ImportFormat.taskwarrior:
         import_taskwarrior_tasks(service_context(ctx), file, dry_run)
         return
-    document = read_document(file)
     service = service_context(ctx, must_exist=False)
-    result = import_campaign(service, document, name=name)
+    result = import_campaign(service, file, name=name)
+    speak_language_of(ctx, result["campaign"])
     counts = result["counts"]
     message = _(
         "Imported campaign {name!r} into {db}: {phases} phases, {units} units, {members} members, {tasks} tasks, "
@@ -202,6 +260,16 @@ def import_(
             entries=counts["activities"],
         )
     )
+
+
+def speak_language_of(ctx: typer.Context, campaign) -> None:
+    """Messages in the campaign's language, as every command that opens one speaks it,
+    unless --lang or CAMPAIGN_LANG chose one."""
+    from campaign_cli import i18n
+    from campaign_cli.cli.state import get_state
+
+    if not (get_state(ctx).lang or i18n.explicit_language()) and campaign.get("lang"):
+        i18n.set_language(campaign["lang"])
 
 
 def export_interchange(service, fmt: ExportFormat, file: Optional[Path], tasks_as: str) -> None:

@@ -99,6 +99,8 @@ def number(value: Any, lang: str, decimals: int | None = None) -> str:
 def date_text(value: Any) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, dt.datetime):  # a moment (history): day first, to the second
+        return value.strftime("%d/%m/%Y %H:%M:%S")
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value[:10])
@@ -118,7 +120,7 @@ def plain_text(value: Any) -> str:
         return ", ".join(plain_text(item) for item in value)
     if isinstance(value, dict):  # a member or unit: its name
         return str(value.get("name") or "")
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # and datetimes
         return date_text(value)
     return str(value)
 

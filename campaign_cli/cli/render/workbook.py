@@ -64,8 +64,8 @@ def cell_value(value: Any, column: Column, lang: str) -> tuple[Any, str | None]:
         return values.label(kind, value, lang), None
     if isinstance(value, bool) or kind == "bool":
         return values.yes_no(value, lang), None
-    if isinstance(value, dt.datetime):
-        return value, "dd/mm/yyyy hh:mm"
+    if isinstance(value, dt.datetime):  # Excel has no time zones: the wall-clock time
+        return value.replace(tzinfo=None), "dd/mm/yyyy hh:mm"
     if isinstance(value, dt.date):
         return value, DATE_FORMAT
     if kind == "date" and isinstance(value, str):
