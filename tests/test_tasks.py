@@ -398,15 +398,23 @@ def test_progress_sql_agrees_with_python(status, target, quantities):
     """The SQL fragment and task_progress are one rule: same answer on the same data."""
     as_of = D(2021, 4, 15)
     conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE task (id INTEGER PRIMARY KEY, status TEXT, target REAL)")
+    conn.execute(
+        "CREATE TABLE task (id INTEGER PRIMARY KEY, campaign_id INTEGER, phase_id INTEGER, title TEXT, "
+        "title_folded TEXT, type_id INTEGER, due DATE, target REAL, unit_of_measure TEXT, themes TEXT, "
+        "reason TEXT, created_at TEXT, status TEXT, completed_on DATE)"
+    )
     conn.execute("CREATE TABLE activity (id INTEGER PRIMARY KEY, task_id INTEGER, on_date DATE, quantity REAL)")
-    conn.execute("INSERT INTO task VALUES (1, ?, ?)", (status, target))
+    completed = (as_of - dt.timedelta(days=1)).isoformat() if status == "done" else None
+    conn.execute(
+        "INSERT INTO task (id, campaign_id, status, target, completed_on) VALUES (1, 1, ?, ?, ?)",
+        (status, target, completed),
+    )
     for offset, quantity in quantities:
         conn.execute(
             "INSERT INTO activity (task_id, on_date, quantity) VALUES (1, ?, ?)",
             ((as_of + dt.timedelta(days=offset - 10)).isoformat(), quantity),
         )
-    sql = tasks.task_progress_sql(as_of, "SELECT id FROM task")
+    sql = tasks.task_progress_sql(as_of, 1, "SELECT id FROM task")
     logged, progress = conn.execute(
         f"SELECT {sql.logged}, {sql.progress} FROM {sql.tasks}",
         [p.isoformat() if isinstance(p, dt.date) else p for p in sql.params],
@@ -420,7 +428,9 @@ def test_progress_sql_serves_reports(plan, service):
     """The docstring's example: mean progress per phase, cancelled tasks left out."""
     ctx = service()
     _log(ctx, 2, D(2021, 4, 1), 420)
-    p = tasks.task_progress_sql(ctx.today, "SELECT id FROM task WHERE campaign_id = ?", [ctx.campaign_id])
+    p = tasks.task_progress_sql(
+        ctx.today, ctx.campaign_id, "SELECT id FROM task WHERE campaign_id = ?", [ctx.campaign_id]
+    )
     rows = ctx.db.rows(
         f"SELECT p.number, AVG({p.progress}) FROM {p.tasks} JOIN phase p ON p.id = t.phase_id "
         "WHERE t.status <> 'cancelled' GROUP BY p.number ORDER BY p.number",
@@ -687,7 +697,10 @@ def test_create_task_checks_status_fields(people, service):
     task = tasks.get_task(ctx, task_id)
     assert (task["status"], task["completed_on"], task["target"]) == ("done", D(2021, 4, 15), 12)
     # a plan records history: a completion after the as-of date is data, not a typing slip
-    assert tasks.get_task(ctx, later_id)["completed_on"] == D(2021, 4, 28)
+    # (stored as given; as of 15/4 the task is not done yet: issue 12, "as of a day")
+    later = tasks.get_task(ctx, later_id)
+    assert (later["status"], later["completed_on"], later["completed_later"]) == ("todo", None, D(2021, 4, 28))
+    assert ctx.db.scalar("SELECT completed_on FROM task WHERE id = ?", (later_id,)) == D(2021, 4, 28)
 
 
 # -- scale -------------------------------------------------------------------

@@ -39,7 +39,7 @@ from typing import Any
 
 from campaign_cli.services.context import Context
 from campaign_cli.services.dates import coerce_date, iso_week_label
-from campaign_cli.services.tasks import task_overdue_sql, task_progress, task_progress_sql
+from campaign_cli.services.tasks import task_progress, task_progress_sql, tasks_as_of
 from campaign_cli.vocabulary import TaskStatus, codes
 
 SCHEMA_VERSION = 1
@@ -83,8 +83,9 @@ WEEKLY_KEYS = (
 STATUSES = codes(TaskStatus)
 
 # -- shared SQL ---------------------------------------------------------------
-# Progress and overdue come from services.tasks (task_progress_sql,
-# task_overdue_sql), so every number the tool shows is computed one way.
+# Tasks as they stood on the as-of date, their progress and overdue come from
+# services.tasks (tasks_as_of, task_progress_sql), so every number the tool
+# shows is computed one way. Every ``t`` below is a task as of that day.
 OPEN_SQL = "t.status NOT IN ('done', 'cancelled')"
 #: A task's unit of measure: its own, else its activity type's (``at``).
 TASK_UNIT_SQL = "COALESCE(NULLIF(t.unit_of_measure, ''), at.unit, '')"
@@ -93,7 +94,12 @@ TASK_UNIT_SQL = "COALESCE(NULLIF(t.unit_of_measure, ''), at.unit, '')"
 def _progress(ctx: Context, ids_sql: str, params: tuple | list = ()):
     """Progress of a few tasks (``ids_sql`` selects their ids): tasks.task_progress_sql,
     which sums each task's entries through the index on ``activity.task_id``."""
-    return task_progress_sql(ctx.today, ids_sql, list(params))
+    return task_progress_sql(ctx.today, ctx.campaign_id, ids_sql, list(params))
+
+
+def _as_of(ctx: Context):
+    """The campaign's tasks as they stood on the as-of date (tasks.tasks_as_of)."""
+    return tasks_as_of(ctx.today, ctx.campaign_id)
 
 
 def _campaign_tasks(ctx: Context):
@@ -197,12 +203,11 @@ def phase_rows(ctx: Context) -> list[dict[str, Any]]:
         "SUM(CASE WHEN x.status <> 'cancelled' THEN 1 ELSE 0 END) AS active, "
         "AVG(CASE WHEN x.status <> 'cancelled' THEN x.progress END) AS progress "
         "FROM phase p LEFT JOIN ("
-        f"SELECT t.id, t.phase_id, t.status, CASE WHEN {task_overdue_sql()} THEN 1 ELSE 0 END AS overdue, "
-        f"{p.progress} AS progress FROM {p.tasks} WHERE t.campaign_id = ?"
+        f"SELECT t.id, t.phase_id, t.status, t.overdue, {p.progress} AS progress FROM {p.tasks}"
         ") x ON x.phase_id = p.id "
         "WHERE p.campaign_id = ? "
         "GROUP BY p.id, p.number, p.name, p.start_date, p.end_date ORDER BY p.number",
-        (today, *p.params, ctx.campaign_id, ctx.campaign_id),
+        (*p.params, ctx.campaign_id),
     )
     phases = []
     for row in rows:
@@ -261,16 +266,16 @@ def public_phase(phase: dict[str, Any]) -> dict[str, Any]:
 
 
 def task_counts(ctx: Context) -> dict[str, int]:
+    """Tasks per status as of the as-of date, and how many were overdue that day."""
     counts = {status: 0 for status in STATUSES}
-    for status, count in ctx.db.rows(
-        "SELECT status, COUNT(*) FROM task WHERE campaign_id = ? GROUP BY status", (ctx.campaign_id,)
+    overdue = 0
+    asof = _as_of(ctx)
+    for status, count, late in ctx.db.rows(
+        f"SELECT t.status, COUNT(*), SUM(t.overdue) FROM {asof.sql} t GROUP BY t.status", asof.params
     ):
         counts[status] = int(count)
-    overdue = ctx.db.scalar(
-        f"SELECT COUNT(*) FROM task t WHERE t.campaign_id = ? AND {task_overdue_sql()}",
-        (ctx.campaign_id, ctx.today),
-    )
-    return {"total": sum(counts.values()), **counts, "overdue": int(overdue or 0)}
+        overdue += int(late or 0)
+    return {"total": sum(counts.values()), **counts, "overdue": overdue}
 
 
 def assignees(ctx: Context, task_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -351,22 +356,23 @@ def _task_list(
     rule in Python, tasks.task_progress.
     """
     select = (
-        "SELECT t.id, t.title, t.status, t.due, t.target, t.completed_on, t.phase_id, t.type_id, "
+        "SELECT t.id, t.title, t.status, t.due, t.target, t.completed_on, t.phase_id, t.type_id, t.overdue, "
         f"{TASK_UNIT_SQL} AS unit"
     )
+    asof = _as_of(ctx)
     if many:
         logged = logged_by_task(ctx)
         rows = ctx.db.dicts(
-            f"{select} FROM task t LEFT JOIN activity_type at ON at.id = t.type_id "
-            f"WHERE t.campaign_id = ? AND {where} ORDER BY {order}",
-            (ctx.campaign_id, *params),
+            f"{select} FROM {asof.sql} t LEFT JOIN activity_type at ON at.id = t.type_id "
+            f"WHERE {where} ORDER BY {order}",
+            (*asof.params, *params),
         )
         for row in rows:
             row["logged"] = logged.get(row["id"], 0)
             row["progress"] = task_progress(row["status"], row["target"], row["logged"])
     else:
-        ids = f"SELECT t.id FROM task t WHERE t.campaign_id = ? AND {where}"
-        ids_params: tuple = (ctx.campaign_id, *params)
+        ids = f"SELECT t.id FROM {asof.sql} t WHERE {where}"
+        ids_params: tuple = (*asof.params, *params)
         if limit is not None:
             ids, ids_params = f"{ids} ORDER BY {order} LIMIT ?", (*ids_params, limit)
         p = _progress(ctx, ids, ids_params)
@@ -382,7 +388,7 @@ def _task_list(
         due = coerce_date(row["due"])
         lead = people.get(row["id"], {}).get("lead")
         support = people.get(row["id"], {}).get("support", [])
-        is_open = row["status"] not in ("done", "cancelled")
+        is_late = bool(row["overdue"])
         tasks.append(
             {
                 "id": row["id"],
@@ -401,8 +407,8 @@ def _task_list(
                 "lead_short": lead["short"] if lead else None,
                 "support": [party["name"] for party in support],
                 "support_short": [party["short"] for party in support],
-                "overdue": bool(is_open and due is not None and due < today),
-                "days_late": (today - due).days if is_open and due is not None and due < today else None,
+                "overdue": is_late,
+                "days_late": (today - due).days if is_late else None,
                 "days_left": (due - today).days if due is not None else None,
             }
         )
@@ -411,14 +417,13 @@ def _task_list(
 
 def overdue_tasks(ctx: Context, limit: int | None = None) -> list[dict[str, Any]]:
     """Overdue tasks, longest overdue first (the first ``limit`` of them)."""
-    where = f"{task_overdue_sql()}"
+    where = "t.overdue = 1"
     if limit is None:
         # how many there are decides how to compute their progress
-        count = ctx.db.scalar(
-            f"SELECT COUNT(*) FROM task t WHERE t.campaign_id = ? AND {where}", (ctx.campaign_id, ctx.today)
-        )
-        return _task_list(ctx, where, (ctx.today,), many=count > MANY_TASKS)
-    return _task_list(ctx, where, (ctx.today,), limit=limit)
+        asof = _as_of(ctx)
+        count = ctx.db.scalar(f"SELECT COUNT(*) FROM {asof.sql} t WHERE {where}", asof.params)
+        return _task_list(ctx, where, (), many=count > MANY_TASKS)
+    return _task_list(ctx, where, (), limit=limit)
 
 
 def tasks_due_between(ctx: Context, first: dt.date, last: dt.date, limit: int | None = None) -> list[dict[str, Any]]:
@@ -427,17 +432,19 @@ def tasks_due_between(ctx: Context, first: dt.date, last: dt.date, limit: int | 
 
 
 def count_due_between(ctx: Context, first: dt.date, last: dt.date) -> int:
+    asof = _as_of(ctx)
     return int(
         ctx.db.scalar(
-            f"SELECT COUNT(*) FROM task t WHERE t.campaign_id = ? AND {OPEN_SQL} AND t.due >= ? AND t.due <= ?",
-            (ctx.campaign_id, first, last),
+            f"SELECT COUNT(*) FROM {asof.sql} t WHERE {OPEN_SQL} AND t.due >= ? AND t.due <= ?",
+            (*asof.params, first, last),
         )
     )
 
 
 def party_load(ctx: Context, kind: str) -> list[dict[str, Any]]:
-    """Per member (or unit): tasks not cancelled, as lead and as support, done, overdue."""
+    """Per member (or unit): tasks not cancelled, as lead and as support, done, overdue (as of the as-of date)."""
     column = "member_id" if kind == "member" else "unit_id"
+    asof = _as_of(ctx)
     load = {
         row[column]: row
         for row in ctx.db.dicts(
@@ -445,11 +452,11 @@ def party_load(ctx: Context, kind: str) -> list[dict[str, Any]]:
             "COUNT(DISTINCT CASE WHEN a.role = 'lead' THEN t.id END) AS tasks_lead, "
             "COUNT(DISTINCT CASE WHEN a.role = 'support' THEN t.id END) AS tasks_support, "
             "COUNT(DISTINCT CASE WHEN t.status = 'done' THEN t.id END) AS tasks_done, "
-            f"COUNT(DISTINCT CASE WHEN {task_overdue_sql()} THEN t.id END) AS overdue "
-            "FROM assignment a JOIN task t ON t.id = a.task_id "
-            f"WHERE t.campaign_id = ? AND a.{column} IS NOT NULL AND t.status <> 'cancelled' "
+            "COUNT(DISTINCT CASE WHEN t.overdue = 1 THEN t.id END) AS overdue "
+            f"FROM assignment a JOIN {asof.sql} t ON t.id = a.task_id "
+            f"WHERE a.{column} IS NOT NULL AND t.status <> 'cancelled' "
             f"GROUP BY a.{column}",
-            (ctx.today, ctx.campaign_id),
+            asof.params,
         )
     }
     if kind == "member":
@@ -874,17 +881,17 @@ def member_report(ctx: Context, ref: str | None = None, *, lang: str | None = No
         units = [row for row in units if only.kind == "unit" and row["id"] == only.id]
     # one row per task and party; progress from the one rule, over logged_by_task
     logged = logged_by_task(ctx)
+    asof = _as_of(ctx)
     assignments = ctx.db.dicts(
-        "SELECT a.member_id, a.unit_id, a.role, t.id, t.title, t.due, t.status, t.target "
-        "FROM assignment a JOIN task t ON t.id = a.task_id WHERE t.campaign_id = ? "
+        "SELECT a.member_id, a.unit_id, a.role, t.id, t.title, t.due, t.status, t.target, t.overdue "
+        f"FROM assignment a JOIN {asof.sql} t ON t.id = a.task_id "
         "ORDER BY CASE WHEN t.due IS NULL THEN 1 ELSE 0 END, t.due, t.id, a.id",
-        (ctx.campaign_id,),
+        asof.params,
     )
     tasks: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for row in assignments:
         key = ("member", row["member_id"]) if row["member_id"] is not None else ("unit", row["unit_id"])
         due = coerce_date(row["due"])
-        is_open = row["status"] not in ("done", "cancelled")
         tasks.setdefault(key, []).append(
             {
                 "id": row["id"],
@@ -892,7 +899,7 @@ def member_report(ctx: Context, ref: str | None = None, *, lang: str | None = No
                 "role": row["role"],
                 "due": due,
                 "status": row["status"],
-                "overdue": bool(is_open and due is not None and due < ctx.today),
+                "overdue": bool(row["overdue"]),
                 "progress": ratio(task_progress(row["status"], row["target"], logged.get(row["id"], 0))),
             }
         )
@@ -941,8 +948,9 @@ def burndown_report(ctx: Context, ref: str | int | None = None) -> dict[str, Any
     """Open tasks per day toward election day (or over one phase), with an ideal line.
 
     Scope: tasks not cancelled, of the phase asked for, or by default of the
-    phases that start on or before election day. A done task without a
-    completion date cannot be placed in time and is left out.
+    phases that start on or before election day, as they stood on the as-of
+    date (a completion after it is not known yet: the task is open). A done
+    task without a completion date cannot be placed in time and is left out.
 
     A task counts as open from its creation date or its phase's start,
     whichever is earlier (plans are often entered, imported or loaded after
@@ -988,13 +996,14 @@ def burndown_report(ctx: Context, ref: str | int | None = None) -> dict[str, Any
     if not scope:
         return base
     ids = [phase["id"] for phase in scope]
+    asof = _as_of(ctx)  # a completion after the as-of date is not known yet
     groups = ctx.db.dicts(
         "SELECT SUBSTR(t.created_at, 1, 10) AS created, t.phase_id, "
         "CASE WHEN t.status = 'done' THEN t.completed_on END AS closed, COUNT(*) AS n "
-        f"FROM task t WHERE t.campaign_id = ? AND t.phase_id IN ({_in_clause(ids)}) "
+        f"FROM {asof.sql} t WHERE t.phase_id IN ({_in_clause(ids)}) "
         "AND t.status <> 'cancelled' AND (t.status <> 'done' OR t.completed_on IS NOT NULL) "
         "GROUP BY SUBSTR(t.created_at, 1, 10), t.phase_id, CASE WHEN t.status = 'done' THEN t.completed_on END",
-        (ctx.campaign_id, *ids),
+        (*asof.params, *ids),
     )
     start = min(phase["start"] for phase in scope)
     if chosen is not None:
