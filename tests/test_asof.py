@@ -284,3 +284,85 @@ def test_every_report_as_of_a_day_is_the_campaign_cut_at_that_day(cli, campaign_
             if task["status"] not in ("done", "cancelled")
         )
         assert point["open"] == open_tasks  # (a done task without a date is done: never open)
+
+
+# -- nothing is logged in the future; a day without a year is in the as-of year ----------------
+FUTURE = "an activity cannot be logged in the future"
+
+
+def test_log_add_refuses_a_day_after_the_as_of_date(fresh, isolated_environment):
+    from conftest import db_snapshot
+
+    before = db_snapshot(isolated_environment)
+    error = fresh.fails("--as-of", "15/4/2021", "log", "add", "--type", "poster", "--date", "16/4/2021").stderr
+    assert error == (
+        f"Error: {FUTURE}: 16/04/2021 is after the as-of date 15/04/2021; "
+        "give the day it was done with --date, or set --as-of to a later day\n"
+    )
+    assert db_snapshot(isolated_environment) == before
+    # tomorrow, relative to the as-of date, is the future too
+    assert FUTURE in fresh.fails("--as-of", "15/4/2021", "log", "add", "--type", "poster", "--date", "+1d").stderr
+    fresh("--as-of", "15/4/2021", "log", "add", "--type", "poster", "--date", "15/4/2021", ok=True)
+
+
+def test_a_day_without_a_year_is_read_in_the_as_of_year(fresh):
+    result = fresh("--as-of", "1/4/2021", "log", "add", "--type", "poster", "--date", "15/3", ok=True)
+    assert "on 15/03/2021" in result.stderr
+    # in February 15/3 of the as-of year is still to come: refused, with the full date named
+    error = fresh.fails("--as-of", "1/2/2021", "log", "add", "--type", "poster", "--date", "15/3").stderr
+    assert f"{FUTURE}: 15/03/2021 is after the as-of date 01/02/2021" in error
+
+
+def test_a_day_before_the_first_phase_is_logged_with_a_warning(fresh):
+    result = fresh("--as-of", "15/4/2021", "log", "add", "--type", "poster", "--date", "20/1/2021", ok=True)
+    assert result.stderr.splitlines()[1] == (
+        "Warning: 20/01/2021 is before the first phase, which starts 01/02/2021; the entry was logged all the same"
+    )
+    entries = fresh.json("--as-of", "15/4/2021", "log", "list")
+    assert [entry["date"] for entry in entries] == ["2021-01-20"]
+    quiet = fresh("--as-of", "15/4/2021", "log", "add", "--type", "poster", "--date", "1/2/2021", ok=True)
+    assert "Warning" not in quiet.stderr
+
+
+def test_log_edit_follows_the_same_rules(fresh):
+    fresh("--as-of", "15/4/2021", "log", "add", "--type", "poster", "--date", "10/4/2021", ok=True)
+    error = fresh.fails("--as-of", "15/4/2021", "log", "edit", "1", "--date", "20/4/2021").stderr
+    assert f"{FUTURE}: 20/04/2021 is after the as-of date 15/04/2021; give the day it was done with --date" in error
+    assert fresh.json("--as-of", "15/4/2021", "log", "list")[0]["date"] == "2021-04-10"
+    early = fresh("--as-of", "15/4/2021", "log", "edit", "1", "--date", "25/1/2021", ok=True)
+    assert "Warning: 25/01/2021 is before the first phase" in early.stderr
+    # other corrections of an entry dated before the first phase say nothing about its date
+    assert "Warning" not in fresh("--as-of", "15/4/2021", "log", "edit", "1", "--qty", "3", ok=True).stderr
+
+
+def test_log_import_refuses_future_lines_all_or_nothing(fresh, tmp_path, isolated_environment):
+    from conftest import db_snapshot
+
+    path = tmp_path / "week.csv"
+    path.write_text(
+        "date,type,quantity\n14/4/2021,poster,3\n16/4/2021,poster,2\n15/4/2021,news,1\n30/4/2021,flag,4\n",
+        encoding="utf-8",
+    )
+    before = db_snapshot(isolated_environment)
+    lines = fresh.fails("--as-of", "15/4/2021", "log", "import", str(path)).stderr.splitlines()
+    assert lines == [
+        "Error: 2 of 4 rows in week.csv are wrong; nothing was imported:",
+        f"  line 3: {FUTURE}: 16/04/2021 is after the as-of date 15/04/2021; correct the date, "
+        "or set --as-of to a later day",
+        f"  line 5: {FUTURE}: 30/04/2021 is after the as-of date 15/04/2021; correct the date, "
+        "or set --as-of to a later day",
+    ]
+    assert db_snapshot(isolated_environment) == before
+    done = fresh("--as-of", "30/4/2021", "log", "import", str(path), ok=True)
+    assert done.stderr == "Imported 4 entries (14/04/2021 – 30/04/2021)\n"
+
+
+def test_log_import_warns_about_lines_before_the_first_phase(fresh, tmp_path):
+    path = tmp_path / "old.csv"
+    path.write_text("date,type\n20/1/2021,poster\n2/2/2021,poster\n31/1/2021,news\n", encoding="utf-8")
+    result = fresh("--as-of", "15/4/2021", "log", "import", str(path), ok=True)
+    assert result.stderr.splitlines() == [
+        "Warning: 2 entries are dated before the first phase, which starts 01/02/2021 (lines 2, 4); "
+        "they were imported all the same",
+        "Imported 3 entries (20/01/2021 – 02/02/2021)",
+    ]
