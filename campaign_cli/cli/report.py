@@ -598,6 +598,15 @@ def _activity_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _work_text(row: dict[str, Any], lang: str) -> str:
+    """``phát thanh: 5 lần; giới thiệu người ứng cử: 6 lượt``: each type's quantity in its own unit."""
+    from campaign_cli.formatting import format_number
+
+    return "; ".join(
+        f"{item['label']}: {format_number(item['quantity'], lang)} {item['unit']}".rstrip() for item in row["activity"]
+    )
+
+
 def _activity_columns(fmt: OutputFormat):
     from campaign_cli.cli.render import Column
 
@@ -653,7 +662,7 @@ def weekly_view(report: dict[str, Any], fmt: OutputFormat, lang: str):
     shorts = report["lead_short"]
 
     by_member_rows = [
-        {"id": row["id"], "name": row["name"], "entries": row["entries"], "quantity": row["quantity"]}
+        {"id": row["id"], "name": row["name"], "entries": row["entries"], "work": _work_text(row, lang)}
         for row in report["by_member"]
     ]
     by_unit_rows = [
@@ -661,7 +670,7 @@ def weekly_view(report: dict[str, Any], fmt: OutputFormat, lang: str):
             "id": row["id"],
             "name": row["short"] if compact else row["name"],
             "entries": row["entries"],
-            "quantity": row["quantity"],
+            "work": _work_text(row, lang),
         }
         for row in report["by_unit"]
     ]
@@ -704,11 +713,12 @@ def weekly_view(report: dict[str, Any], fmt: OutputFormat, lang: str):
     next_start, next_end = report["next_week"]
 
     def who_columns(header: str):
+        # quantities per activity type, never added across units (issue 12)
         return [
             Column("id", _("ID"), "id"),
             Column("name", header),
             Column("entries", _("Entries"), "int"),
-            Column("quantity", _("Quantity"), "number"),
+            Column("work", _("Work done"), max_width=60 if compact else None),
         ]
 
     sections = [

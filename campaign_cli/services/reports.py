@@ -532,32 +532,65 @@ def _log_window(ctx: Context, first: dt.date | None, last: dt.date | None, alias
     return where, params
 
 
-def work_by(ctx: Context, kind: str, first: dt.date | None = None, last: dt.date | None = None) -> list[dict[str, Any]]:
-    """Entries and quantity per member (or unit) who logged work in the window."""
+def work_by(
+    ctx: Context, kind: str, first: dt.date | None = None, last: dt.date | None = None, *, lang: str | None = None
+) -> list[dict[str, Any]]:
+    """Per member (or unit) who logged work in the window: entries, and quantities per activity type.
+
+    Quantities of different types are in different units (5 broadcasts and 6
+    candidate introductions are not "11"): ``activity`` gives each type's
+    quantity in its unit, as ``activity_totals`` does for the whole log.
+    ``quantity`` (CLI.md's key, kept) adds up the quantities of every type
+    regardless of unit; it means something only when there is one type.
+    """
     where, params = _log_window(ctx, first, last)
     column = "member_id" if kind == "member" else "unit_id"
-    table = "member" if kind == "member" else "unit"
-    extra = "" if kind == "member" else ", p.short"
-    rows = ctx.db.dicts(
-        f"SELECT p.id, p.name{extra}, COUNT(a.id) AS entries, SUM(a.quantity) AS quantity "
-        f"FROM activity a JOIN {table} p ON p.id = a.{column} WHERE {where} "
-        f"GROUP BY p.id, p.name{extra}",
+    label = _label_column(lang)
+    groups = ctx.db.dicts(
+        f"SELECT x.party, at.id AS type_id, at.code, at.{label} AS label, at.unit, x.entries, x.quantity FROM ("
+        f"SELECT a.{column} AS party, a.type_id, COUNT(a.id) AS entries, SUM(a.quantity) AS quantity "
+        f"FROM activity a WHERE {where} AND a.{column} IS NOT NULL GROUP BY a.{column}, a.type_id"
+        ") x JOIN activity_type at ON at.id = x.type_id ORDER BY x.party, at.id",
         params,
     )
+    work: dict[int, list[dict[str, Any]]] = {}
+    for group in groups:
+        work.setdefault(group["party"], []).append(group)
+    if not work:
+        return []
+    table = "member" if kind == "member" else "unit"
+    extra = "" if kind == "member" else ", short"
+    ids = sorted(work)
+    parties = {
+        row["id"]: row
+        for chunk in _chunks(ids)
+        for row in ctx.db.dicts(f"SELECT id, name{extra} FROM {table} WHERE id IN ({_in_clause(chunk)})", chunk)
+    }
     from campaign_cli.services.text import collation_key
 
-    rows.sort(key=lambda row: (-row["entries"], collation_key(row["name"]), row["id"]))
     result = []
-    for row in rows:
+    for party_id, types in work.items():
+        party = parties[party_id]
         item = {
-            "id": row["id"],
-            "name": row["name"],
-            "entries": int(row["entries"]),
-            "quantity": number(row["quantity"]),
+            "id": party_id,
+            "name": party["name"],
+            "entries": sum(int(group["entries"]) for group in types),
+            "quantity": number(sum(group["quantity"] or 0 for group in types)),
+            "activity": [
+                {
+                    "type": group["code"],
+                    "label": group["label"],
+                    "unit": group["unit"],
+                    "quantity": number(group["quantity"]),
+                    "entries": int(group["entries"]),
+                }
+                for group in types
+            ],
         }
         if kind == "unit":
-            item["short"] = row["short"] or row["name"]
+            item["short"] = party["short"] or party["name"]
         result.append(item)
+    result.sort(key=lambda row: (-row["entries"], collation_key(row["name"]), row["id"]))
     return result
 
 
@@ -689,13 +722,13 @@ def weekly_report(ctx: Context, week_start: dt.date, week_end: dt.date, *, lang:
         "days_to_election": days_to_election(campaign["election_day"], today),
         "current_phase": _current(phase_of_day(phases, today), full=False),
         "activity": activity_totals(ctx, week_start, week_end, lang=lang),
-        "by_member": work_by(ctx, "member", week_start, week_end),
+        "by_member": work_by(ctx, "member", week_start, week_end, lang=lang),
         "completed": [_pick(task, "id", "title", "completed_on", "lead") for task in completed],
         "due_next_week": [_pick(task, "id", "title", "due", "lead", "status") for task in due_next],
         "overdue": [_pick(task, "id", "title", "due", "lead", "days_late") for task in overdue],
         # extras for the human formats
         "campaign": campaign,
-        "by_unit": work_by(ctx, "unit", week_start, week_end),
+        "by_unit": work_by(ctx, "unit", week_start, week_end, lang=lang),
         "unattributed": unattributed(ctx, week_start, week_end),
         "week_phases": [
             _current(phase, full=True)
