@@ -52,6 +52,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 from campaign_cli.services.campaigns import SEED_ACTIVITY_TYPES, activity_type_values, standard_phases  # noqa: E402
 from campaign_cli.services.logs import ACTIVITY_COLUMNS  # noqa: E402
 from campaign_cli.services.text import fold  # noqa: E402
+from campaign_cli.storage import summary  # noqa: E402
 from campaign_cli.storage.db import Database  # noqa: E402
 
 ELECTION_DAY = dt.date(2021, 5, 23)
@@ -707,12 +708,17 @@ def _fill(
                 )
             produced += k
 
+    # The log's totals (storage/summary.py): like the indexes, computed once after
+    # the load rather than row by row by the triggers, in the same transaction.
+    summary.drop_triggers(db)
     activity_count = writer.insert(
         "activity",
         ("id", *ACTIVITY_COLUMNS),  # the columns `log add` and `log import` write
         activity_rows(),
         rebuild_indexes=True,
     )
+    summary.rebuild(db)
+    summary.create_triggers(db)
 
     return Summary(
         campaign_id=campaign_id,

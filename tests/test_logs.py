@@ -197,9 +197,12 @@ def test_add_runs_a_handful_of_queries(service, board):
         logs.add_log(service, type="ap phich", quantity="40", by="Phạm Thị Lan", task=board["posters"])
     finally:
         service.db.conn.set_trace_callback(None)
+    # The trace repeats a statement once per trigger step it runs (the log's totals,
+    # storage/summary.py): those are not round trips, count each statement once.
+    statements = [statement for index, statement in enumerate(statements) if statements[index - 1] != statement]
     # BEGIN; task; type by code, then by label; member and unit by name (lookup.party);
-    # the insert and its history (changeset, change); COMMIT
-    assert len(statements) <= 12, statements
+    # the insert and its history (changeset, change); COMMIT; the first phase's start (a warning)
+    assert len(statements) <= 13, statements
     assert sum(statement.startswith("INSERT") for statement in statements) == 3
 
 

@@ -39,7 +39,7 @@ from typing import Any
 
 from campaign_cli.services.context import Context
 from campaign_cli.services.dates import coerce_date, iso_week_label
-from campaign_cli.services.tasks import task_progress, task_progress_sql, tasks_as_of
+from campaign_cli.services.tasks import LOGGED_SQL, task_progress, task_progress_sql, tasks_as_of
 from campaign_cli.vocabulary import TaskStatus, codes
 
 SCHEMA_VERSION = 1
@@ -193,33 +193,49 @@ def campaign_facts(ctx: Context) -> dict[str, Any]:
 
 def phase_rows(ctx: Context) -> list[dict[str, Any]]:
     """Every phase with its task counts, progress, time elapsed and state."""
+    return _task_figures(ctx)[0]
+
+
+def _task_figures(ctx: Context) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """(:func:`phase_rows`, :func:`task_counts`) from one pass over the tasks as of the as-of date.
+
+    SQL groups the tasks by phase and status (at most phases x 5 groups,
+    with their progress summed); Python adds the groups up.
+    """
     today = ctx.today
     p = _campaign_tasks(ctx)
-    rows = ctx.db.dicts(
-        "SELECT p.id, p.number, p.name, p.start_date, p.end_date, "
-        "COUNT(x.id) AS total, "
-        "SUM(CASE WHEN x.status = 'done' THEN 1 ELSE 0 END) AS done, "
-        "SUM(x.overdue) AS overdue, "
-        "SUM(CASE WHEN x.status <> 'cancelled' THEN 1 ELSE 0 END) AS active, "
-        "AVG(CASE WHEN x.status <> 'cancelled' THEN x.progress END) AS progress "
-        "FROM phase p LEFT JOIN ("
-        f"SELECT t.id, t.phase_id, t.status, t.overdue, {p.progress} AS progress FROM {p.tasks}"
-        ") x ON x.phase_id = p.id "
-        "WHERE p.campaign_id = ? "
-        "GROUP BY p.id, p.number, p.name, p.start_date, p.end_date ORDER BY p.number",
-        (*p.params, ctx.campaign_id),
+    groups = ctx.db.rows(
+        f"SELECT t.phase_id, t.status, COUNT(*), SUM(t.overdue), SUM({p.progress}) FROM {p.tasks} "
+        "GROUP BY t.phase_id, t.status",
+        p.params,
     )
+    counts = {status: 0 for status in STATUSES}
+    overdue_total = 0
+    per_phase: dict[int, dict[str, float]] = {}
+    for phase_id, status, count, overdue, progress in groups:
+        count, overdue = int(count), int(overdue or 0)
+        counts[status] += count
+        overdue_total += overdue
+        figures = per_phase.setdefault(phase_id, {"total": 0, "done": 0, "overdue": 0, "active": 0, "progress": 0.0})
+        figures["total"] += count
+        figures["overdue"] += overdue
+        if status == "done":
+            figures["done"] += count
+        if status != "cancelled":
+            figures["active"] += count
+            figures["progress"] += float(progress or 0)
     phases = []
-    for row in rows:
-        start, end = coerce_date(row["start_date"]), coerce_date(row["end_date"])
+    for phase in phase_dates(ctx):
+        figures = per_phase.get(phase["id"], {"total": 0, "done": 0, "overdue": 0, "active": 0, "progress": 0.0})
+        start, end = phase["start"], phase["end"]
         elapsed = time_elapsed(start, end, today)
-        progress = ratio(row["progress"])
-        overdue, active = int(row["overdue"] or 0), int(row["active"] or 0)
+        active, overdue = int(figures["active"]), int(figures["overdue"])
+        progress = ratio(figures["progress"] / active) if active else None
         phases.append(
             {
-                "id": row["id"],
-                "number": row["number"],
-                "name": row["name"],
+                "id": phase["id"],
+                "number": phase["number"],
+                "name": phase["name"],
                 "start": start,
                 "end": end,
                 "progress": progress,
@@ -227,11 +243,11 @@ def phase_rows(ctx: Context) -> list[dict[str, Any]]:
                 "state": phase_state(
                     progress=progress, elapsed=elapsed, started=today >= start, overdue=overdue, active=active
                 ),
-                "tasks": {"total": int(row["total"] or 0), "done": int(row["done"] or 0), "overdue": overdue},
+                "tasks": {"total": int(figures["total"]), "done": int(figures["done"]), "overdue": overdue},
                 "active": active,
             }
         )
-    return phases
+    return phases, {"total": sum(counts.values()), **counts, "overdue": overdue_total}
 
 
 def phase_dates(ctx: Context) -> list[dict[str, Any]]:
@@ -320,21 +336,18 @@ def _party(member_id, member_name, unit_id, unit_name, unit_short) -> dict[str, 
 
 
 def logged_by_task(ctx: Context) -> dict[int, float]:
-    """Quantity logged against each task up to the as-of date: one GROUP BY pass over the log.
+    """Quantity logged against each task of the campaign up to the as-of date.
 
-    Used by the reports that list every task: one sequential pass costs less
-    than probing the log once per task. The unary ``+`` (valid on integers in
-    SQLite and PostgreSQL) keeps SQLite from walking an index in random
-    order over most of the table.
+    One probe per task into the running totals (``log_task_day``): the cost
+    follows the number of tasks, not of entries.
     """
     return {
         task_id: total
         for task_id, total in ctx.db.rows(
-            "SELECT a.task_id + 0 AS task, SUM(a.quantity) FROM activity a "
-            "WHERE +a.campaign_id = ? AND a.on_date <= ? GROUP BY a.task_id + 0",
-            (ctx.campaign_id, ctx.today),
+            f"SELECT t.id, {LOGGED_SQL.format(task='t')} FROM task t WHERE t.campaign_id = ?",
+            (ctx.today, ctx.campaign_id),
         )
-        if task_id is not None
+        if total is not None
     }
 
 
@@ -344,43 +357,30 @@ def _task_list(
     params: tuple,
     order: str = "t.due, t.id",
     *,
-    many: bool = False,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Tasks matching ``where`` (over ``task t``) with progress, lead and support.
+    """Tasks matching ``where`` (over the tasks as of the as-of date, ``t``) with progress, lead and support.
 
-    A few tasks (``limit``, or a filter that keeps a handful): logged
-    quantities and progress come from tasks.task_progress_sql, probing the
-    log per task. ``many`` (every task of a phase or campaign): logged
-    quantities come from :func:`logged_by_task` and progress from the same
-    rule in Python, tasks.task_progress.
+    Logged quantities and progress come from tasks.task_progress_sql: one
+    probe into the log's running totals per task listed, whether the list
+    holds 15 tasks or every task of the campaign. ``limit``: the first ones
+    in ``order``.
     """
     select = (
         "SELECT t.id, t.title, t.status, t.due, t.target, t.completed_on, t.phase_id, t.type_id, t.overdue, "
         f"{TASK_UNIT_SQL} AS unit"
     )
     asof = _as_of(ctx)
-    if many:
-        logged = logged_by_task(ctx)
-        rows = ctx.db.dicts(
-            f"{select} FROM {asof.sql} t LEFT JOIN activity_type at ON at.id = t.type_id "
-            f"WHERE {where} ORDER BY {order}",
-            (*asof.params, *params),
-        )
-        for row in rows:
-            row["logged"] = logged.get(row["id"], 0)
-            row["progress"] = task_progress(row["status"], row["target"], row["logged"])
-    else:
-        ids = f"SELECT t.id FROM {asof.sql} t WHERE {where}"
-        ids_params: tuple = (*asof.params, *params)
-        if limit is not None:
-            ids, ids_params = f"{ids} ORDER BY {order} LIMIT ?", (*ids_params, limit)
-        p = _progress(ctx, ids, ids_params)
-        rows = ctx.db.dicts(
-            f"{select}, {p.logged} AS logged, {p.progress} AS progress "
-            f"FROM {p.tasks} LEFT JOIN activity_type at ON at.id = t.type_id ORDER BY {order}",
-            p.params,
-        )
+    ids = f"SELECT t.id FROM {asof.sql} t WHERE {where}"
+    ids_params: tuple = (*asof.params, *params)
+    if limit is not None:
+        ids, ids_params = f"{ids} ORDER BY {order} LIMIT ?", (*ids_params, limit)
+    p = _progress(ctx, ids, ids_params)
+    rows = ctx.db.dicts(
+        f"{select}, {p.logged} AS logged, {p.progress} AS progress "
+        f"FROM {p.tasks} LEFT JOIN activity_type at ON at.id = t.type_id ORDER BY {order}",
+        p.params,
+    )
     people = assignees(ctx, [row["id"] for row in rows])
     today = ctx.today
     tasks = []
@@ -415,20 +415,62 @@ def _task_list(
     return tasks
 
 
+def task_briefs(
+    ctx: Context, where: str, params: tuple, order: str = "t.due, t.id", *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Tasks matching ``where`` (over the tasks as of the as-of date, ``t``) for a list of names and dates.
+
+    One query: id, title, status, due, completed_on, lead, overdue, days
+    late or left; no progress and no supporters (see :func:`_task_list` for
+    those). The lists of ``status`` and ``report weekly`` may hold thousands
+    of overdue tasks: they cost one indexed lookup of the lead each.
+    """
+    asof = _as_of(ctx)
+    sql = (
+        "SELECT t.id, t.title, t.status, t.due, t.completed_on, t.phase_id, t.overdue, "
+        "a.member_id, m.name AS member_name, a.unit_id, u.name AS unit_name, u.short AS unit_short "
+        f"FROM {asof.sql} t "
+        "LEFT JOIN assignment a "
+        "ON a.id = (SELECT MIN(x.id) FROM assignment x WHERE x.task_id = t.id AND x.role = 'lead') "
+        "LEFT JOIN member m ON m.id = a.member_id LEFT JOIN unit u ON u.id = a.unit_id "
+        f"WHERE {where} ORDER BY {order}"
+    )
+    values: tuple = (*asof.params, *params)
+    if limit is not None:
+        sql, values = sql + " LIMIT ?", (*values, limit)
+    today = ctx.today
+    result = []
+    for (task_id, title, status, due, completed_on, phase_id, overdue,
+         member_id, member_name, unit_id, unit_name, unit_short) in ctx.db.rows(sql, values):  # fmt: skip
+        due = coerce_date(due)
+        lead = _party(member_id, member_name, unit_id, unit_name, unit_short)
+        late = bool(overdue)
+        result.append(
+            {
+                "id": task_id,
+                "title": title,
+                "status": status,
+                "phase_id": phase_id,
+                "due": due,
+                "completed_on": coerce_date(completed_on),
+                "lead": lead["name"] if lead else None,
+                "lead_short": lead["short"] if lead else None,
+                "overdue": late,
+                "days_late": (today - due).days if late else None,
+                "days_left": (due - today).days if due is not None else None,
+            }
+        )
+    return result
+
+
 def overdue_tasks(ctx: Context, limit: int | None = None) -> list[dict[str, Any]]:
     """Overdue tasks, longest overdue first (the first ``limit`` of them)."""
-    where = "t.overdue = 1"
-    if limit is None:
-        # how many there are decides how to compute their progress
-        asof = _as_of(ctx)
-        count = ctx.db.scalar(f"SELECT COUNT(*) FROM {asof.sql} t WHERE {where}", asof.params)
-        return _task_list(ctx, where, (), many=count > MANY_TASKS)
-    return _task_list(ctx, where, (), limit=limit)
+    return task_briefs(ctx, "t.overdue = 1", (), limit=limit)
 
 
 def tasks_due_between(ctx: Context, first: dt.date, last: dt.date, limit: int | None = None) -> list[dict[str, Any]]:
     """Open tasks due from ``first`` to ``last`` inclusive, soonest first."""
-    return _task_list(ctx, f"{OPEN_SQL} AND t.due >= ? AND t.due <= ?", (first, last), limit=limit)
+    return task_briefs(ctx, f"{OPEN_SQL} AND t.due >= ? AND t.due <= ?", (first, last), limit=limit)
 
 
 def count_due_between(ctx: Context, first: dt.date, last: dt.date) -> int:
@@ -443,42 +485,53 @@ def count_due_between(ctx: Context, first: dt.date, last: dt.date) -> int:
 
 def party_load(ctx: Context, kind: str) -> list[dict[str, Any]]:
     """Per member (or unit): tasks not cancelled, as lead and as support, done, overdue (as of the as-of date)."""
-    column = "member_id" if kind == "member" else "unit_id"
+    return party_loads(ctx)[kind]
+
+
+def party_loads(ctx: Context) -> dict[str, list[dict[str, Any]]]:
+    """The load of every member and every unit (:func:`party_load`), in one pass over the assignments.
+
+    The join starts from the tasks and probes each one's assignments (CROSS
+    JOIN fixes that order in SQLite): starting from the assignments in
+    member order, which SQLite prefers to save a sort, reads the wide task
+    rows at random and costs twice as much.
+    """
     asof = _as_of(ctx)
-    load = {
-        row[column]: row
-        for row in ctx.db.dicts(
-            f"SELECT a.{column}, COUNT(DISTINCT t.id) AS tasks_total, "
-            "COUNT(DISTINCT CASE WHEN a.role = 'lead' THEN t.id END) AS tasks_lead, "
-            "COUNT(DISTINCT CASE WHEN a.role = 'support' THEN t.id END) AS tasks_support, "
-            "COUNT(DISTINCT CASE WHEN t.status = 'done' THEN t.id END) AS tasks_done, "
-            "COUNT(DISTINCT CASE WHEN t.overdue = 1 THEN t.id END) AS overdue "
-            f"FROM assignment a JOIN {asof.sql} t ON t.id = a.task_id "
-            f"WHERE a.{column} IS NOT NULL AND t.status <> 'cancelled' "
-            f"GROUP BY a.{column}",
-            asof.params,
-        )
-    }
-    if kind == "member":
-        parties = ctx.db.dicts(
-            "SELECT m.id, m.name, m.role, m.title, u.name AS unit, u.short AS unit_short "
-            "FROM member m LEFT JOIN unit u ON u.id = m.unit_id WHERE m.campaign_id = ?",
-            (ctx.campaign_id,),
-        )
-    else:
-        parties = ctx.db.dicts("SELECT id, name, short FROM unit WHERE campaign_id = ?", (ctx.campaign_id,))
-    result = []
-    for party in sort_parties(parties, kind):
-        counts = load.get(party["id"], {})
-        row = {"id": party["id"], "name": party["name"]}
-        if kind == "member":
-            row["role"] = party["role"]
-        else:
-            row["short"] = party["short"] or party["name"]
-        for key in ("tasks_total", "tasks_lead", "tasks_support", "tasks_done", "overdue"):
-            row[key] = int(counts.get(key) or 0)
-        row["open"] = row["tasks_total"] - row["tasks_done"]
-        result.append(row)
+    load: dict[tuple[str, int], tuple] = {}
+    for member_id, unit_id, *counts in ctx.db.rows(
+        "SELECT a.member_id, a.unit_id, COUNT(DISTINCT t.id), "
+        "COUNT(DISTINCT CASE WHEN a.role = 'lead' THEN t.id END), "
+        "COUNT(DISTINCT CASE WHEN a.role = 'support' THEN t.id END), "
+        "COUNT(DISTINCT CASE WHEN t.status = 'done' THEN t.id END), "
+        "COUNT(DISTINCT CASE WHEN t.overdue = 1 THEN t.id END) "
+        f"FROM {asof.sql} t CROSS JOIN assignment a WHERE a.task_id = t.id AND t.status <> 'cancelled' "
+        "GROUP BY a.member_id, a.unit_id",
+        asof.params,
+    ):
+        key = ("member", member_id) if member_id is not None else ("unit", unit_id)
+        load[key] = tuple(int(count or 0) for count in counts)
+    members = ctx.db.dicts(
+        "SELECT m.id, m.name, m.role, m.title, u.name AS unit, u.short AS unit_short "
+        "FROM member m LEFT JOIN unit u ON u.id = m.unit_id WHERE m.campaign_id = ?",
+        (ctx.campaign_id,),
+    )
+    units = ctx.db.dicts("SELECT id, name, short FROM unit WHERE campaign_id = ?", (ctx.campaign_id,))
+    result: dict[str, list[dict[str, Any]]] = {}
+    for kind, parties in (("member", members), ("unit", units)):
+        rows = []
+        for party in sort_parties(parties, kind):
+            row = {"id": party["id"], "name": party["name"]}
+            if kind == "member":
+                row["role"] = party["role"]
+            else:
+                row["short"] = party["short"] or party["name"]
+            counts = load.get((kind, party["id"]), (0, 0, 0, 0, 0))
+            for key, count in zip(("tasks_total", "tasks_lead", "tasks_support", "tasks_done", "overdue"), counts,
+                                  strict=True):  # fmt: skip
+                row[key] = count
+            row["open"] = row["tasks_total"] - row["tasks_done"]
+            rows.append(row)
+        result[kind] = rows
     return result
 
 
@@ -496,13 +549,13 @@ def sort_parties(rows: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
 def activity_totals(
     ctx: Context, first: dt.date | None = None, last: dt.date | None = None, *, lang: str | None = None
 ) -> list[dict[str, Any]]:
-    """Quantity and number of entries per activity type, dated first..last (and <= as-of)."""
+    """Quantity and number of entries per activity type, dated first..last (and <= as-of), from the day totals."""
     where, params = _log_window(ctx, first, last)
     label = _label_column(lang)
     rows = ctx.db.dicts(
         f"SELECT at.id, at.code, at.{label} AS label, at.unit, x.quantity, x.entries FROM ("
-        "SELECT a.type_id, SUM(a.quantity) AS quantity, COUNT(a.id) AS entries "
-        f"FROM activity a WHERE {where} GROUP BY a.type_id"
+        "SELECT s.type_id, SUM(s.quantity) AS quantity, SUM(s.entries) AS entries "
+        f"FROM log_day_type s WHERE {where} GROUP BY s.type_id"
         ") x JOIN activity_type at ON at.id = x.type_id ORDER BY at.id",
         params,
     )
@@ -518,13 +571,10 @@ def activity_totals(
     ]
 
 
-def _log_window(ctx: Context, first: dt.date | None, last: dt.date | None, alias: str = "a") -> tuple[str, tuple]:
+def _log_window(ctx: Context, first: dt.date | None, last: dt.date | None, alias: str = "s") -> tuple[str, tuple]:
+    """Days ``first``..``last`` (and not after the as-of date) of a log total table (storage.summary)."""
     last = ctx.today if last is None else min(last, ctx.today)
-    # Everything up to a date is most of the log: one sequential pass ("+"
-    # keeps SQLite off the date index, whose random order costs 3x); a
-    # window with a first day (a week, a phase) is what that index is for.
-    campaign = f"+{alias}.campaign_id" if first is None else f"{alias}.campaign_id"
-    where = f"{campaign} = ? AND {alias}.on_date <= ?"
+    where = f"{alias}.campaign_id = ? AND {alias}.on_date <= ?"
     params: tuple = (ctx.campaign_id, last)
     if first is not None:
         where += f" AND {alias}.on_date >= ?"
@@ -548,8 +598,8 @@ def work_by(
     label = _label_column(lang)
     groups = ctx.db.dicts(
         f"SELECT x.party, at.id AS type_id, at.code, at.{label} AS label, at.unit, x.entries, x.quantity FROM ("
-        f"SELECT a.{column} AS party, a.type_id, COUNT(a.id) AS entries, SUM(a.quantity) AS quantity "
-        f"FROM activity a WHERE {where} AND a.{column} IS NOT NULL GROUP BY a.{column}, a.type_id"
+        f"SELECT s.{column} AS party, s.type_id, SUM(s.entries) AS entries, SUM(s.quantity) AS quantity "
+        f"FROM log_day_party s WHERE {where} AND s.{column} <> 0 GROUP BY s.{column}, s.type_id"
         ") x JOIN activity_type at ON at.id = x.type_id ORDER BY x.party, at.id",
         params,
     )
@@ -598,10 +648,10 @@ def unattributed(ctx: Context, first: dt.date | None = None, last: dt.date | Non
     """Entries logged by no member (by a unit or by nobody): entries and quantity."""
     where, params = _log_window(ctx, first, last)
     row = ctx.db.one(
-        "SELECT COUNT(a.id) AS entries, SUM(a.quantity) AS quantity, "
-        "SUM(CASE WHEN a.unit_id IS NULL THEN 1 ELSE 0 END) AS nobody_entries, "
-        "SUM(CASE WHEN a.unit_id IS NULL THEN a.quantity ELSE 0 END) AS nobody_quantity "
-        f"FROM activity a WHERE {where} AND a.member_id IS NULL",
+        "SELECT SUM(s.entries) AS entries, SUM(s.quantity) AS quantity, "
+        "SUM(CASE WHEN s.unit_id = 0 THEN s.entries ELSE 0 END) AS nobody_entries, "
+        "SUM(CASE WHEN s.unit_id = 0 THEN s.quantity ELSE 0 END) AS nobody_quantity "
+        f"FROM log_day_party s WHERE {where} AND s.member_id = 0",
         params,
     )
     return {
@@ -648,9 +698,10 @@ def status_report(ctx: Context, *, lang: str | None = None) -> dict[str, Any]:
     """The chair's report toward election day (CLI.md keys, plus extras for people)."""
     today = ctx.today
     campaign = campaign_facts(ctx)
-    phases = phase_rows(ctx)
+    phases, counts = _task_figures(ctx)
     current = phase_of_day(phases, today)
-    members = party_load(ctx, "member")
+    loads = party_loads(ctx)
+    members = loads["member"]
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -659,7 +710,7 @@ def status_report(ctx: Context, *, lang: str | None = None) -> dict[str, Any]:
         "campaign": campaign,
         "current_phase": _current(current, full=True),
         "phases": [public_phase(phase) for phase in phases],
-        "tasks": task_counts(ctx),
+        "tasks": counts,
         "members": [
             {
                 "id": row["id"],
@@ -675,7 +726,7 @@ def status_report(ctx: Context, *, lang: str | None = None) -> dict[str, Any]:
         ],
         "activity": activity_totals(ctx, lang=lang),
         # extras for the human formats (not in the JSON contract)
-        "units": party_load(ctx, "unit"),
+        "units": loads["unit"],
         "overdue": overdue_tasks(ctx, limit=LIST_LIMIT),
         "due_soon": tasks_due_between(ctx, today, soon, limit=LIST_LIMIT),
         "due_soon_count": count_due_between(ctx, today, soon),
@@ -704,7 +755,7 @@ def weekly_report(ctx: Context, week_start: dt.date, week_end: dt.date, *, lang:
     campaign = campaign_facts(ctx)
     phases = phase_dates(ctx)
     upto = min(week_end, today)
-    completed = _task_list(
+    completed = task_briefs(
         ctx,
         "t.status = 'done' AND t.completed_on >= ? AND t.completed_on <= ?",
         (week_start, upto),
@@ -773,13 +824,13 @@ def summarise_phase(phase: dict[str, Any], tasks: list[dict[str, Any]], today: d
 
 
 def logs_by_day_and_type(ctx: Context) -> list[dict[str, Any]]:
-    """Entries and quantity per day and activity type, up to the as-of date (one GROUP BY pass)."""
+    """Entries and quantity per day and activity type, up to the as-of date (the day totals as they are)."""
     return [
         {"date": coerce_date(row["on_date"]), "type_id": row["type_id"], "entries": int(row["entries"]),
          "quantity": float(row["quantity"] or 0)}
         for row in ctx.db.dicts(
-            "SELECT a.on_date, a.type_id, COUNT(a.id) AS entries, SUM(a.quantity) AS quantity FROM activity a "
-            "WHERE +a.campaign_id = ? AND a.on_date <= ? GROUP BY a.on_date, a.type_id",
+            "SELECT s.on_date, s.type_id, s.entries, s.quantity FROM log_day_type s "
+            "WHERE s.campaign_id = ? AND s.on_date <= ?",
             (ctx.campaign_id, ctx.today),
         )
     ]  # fmt: skip
@@ -816,7 +867,7 @@ def phase_report(ctx: Context, ref: str | int | None = None, *, lang: str | None
     if ids:
         where = f"t.phase_id IN ({_in_clause(ids)})"
         order = "CASE WHEN t.due IS NULL THEN 1 ELSE 0 END, t.due, t.id"
-        for task in _task_list(ctx, where, tuple(ids), order=order, many=True):
+        for task in _task_list(ctx, where, tuple(ids), order=order):
             by_phase[task["phase_id"]].append(task)
     types = activity_types(ctx, lang=lang)
     days = logs_by_day_and_type(ctx)
@@ -907,8 +958,8 @@ def member_report(ctx: Context, ref: str | None = None, *, lang: str | None = No
 
     only = lookup.party(ctx, ref) if ref else None
     label = _label_column(lang)
-    members = party_load(ctx, "member")
-    units = party_load(ctx, "unit")
+    loads = party_loads(ctx)
+    members, units = loads["member"], loads["unit"]
     if only is not None:
         members = [row for row in members if only.kind == "member" and row["id"] == only.id]
         units = [row for row in units if only.kind == "unit" and row["id"] == only.id]
@@ -941,14 +992,14 @@ def member_report(ctx: Context, ref: str | None = None, *, lang: str | None = No
     for row in ctx.db.dicts(
         f"SELECT x.member_id, x.unit_id, at.id AS type_id, at.code, at.{label} AS label, at.unit, "
         "x.entries, x.quantity FROM ("
-        "SELECT a.member_id, a.unit_id, a.type_id, COUNT(a.id) AS entries, SUM(a.quantity) AS quantity "
-        "FROM activity a "
-        "WHERE +a.campaign_id = ? AND a.on_date <= ? AND (a.member_id IS NOT NULL OR a.unit_id IS NOT NULL) "
-        "GROUP BY a.member_id, a.unit_id, a.type_id"
+        "SELECT s.member_id, s.unit_id, s.type_id, SUM(s.entries) AS entries, SUM(s.quantity) AS quantity "
+        "FROM log_day_party s "
+        "WHERE s.campaign_id = ? AND s.on_date <= ? AND (s.member_id <> 0 OR s.unit_id <> 0) "
+        "GROUP BY s.member_id, s.unit_id, s.type_id"
         ") x JOIN activity_type at ON at.id = x.type_id ORDER BY at.id",
         (ctx.campaign_id, ctx.today),
     ):
-        key = ("member", row["member_id"]) if row["member_id"] is not None else ("unit", row["unit_id"])
+        key = ("member", row["member_id"]) if row["member_id"] != 0 else ("unit", row["unit_id"])
         work.setdefault(key, []).append(
             {
                 "type": row["code"],
@@ -1097,7 +1148,7 @@ def timeline_report(ctx: Context) -> dict[str, Any]:
     today = ctx.today
     campaign = campaign_facts(ctx)
     phases = phase_dates(ctx)
-    tasks = _task_list(ctx, "1 = 1", (), order="CASE WHEN t.due IS NULL THEN 1 ELSE 0 END, t.due, t.id", many=True)
+    tasks = _task_list(ctx, "1 = 1", (), order="CASE WHEN t.due IS NULL THEN 1 ELSE 0 END, t.due, t.id")
     by_phase: dict[int, list[dict[str, Any]]] = {phase["id"]: [] for phase in phases}
     for task in tasks:
         by_phase.setdefault(task["phase_id"], []).append(task)

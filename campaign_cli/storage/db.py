@@ -54,6 +54,10 @@ TRACKED_TABLES = (
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
+#: From this many log entries on, a bulk insert keeps the log's totals set-based
+#: (``storage.summary.set_based``) instead of through the row triggers.
+BULK_TOTALS = 50
+
 #: First key of the PostgreSQL advisory lock that serialises writers ("CAMP");
 #: the second key is the schema, so campaigns in other schemas do not wait.
 WRITER_LOCK_CLASS = 0x43414D50
@@ -304,10 +308,11 @@ class Transaction:
             self.explicit_ids.add(table)
         statement = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
         try:
-            if self.db.dialect == "sqlite" and "id" not in names:
-                ids = self._insert_many_sqlite(table, statement, rows)
-            else:
-                ids = self._insert_many_returning(statement, rows)
+            with self._log_totals(table, names, rows):
+                if self.db.dialect == "sqlite" and "id" not in names:
+                    ids = self._insert_many_sqlite(table, statement, rows)
+                else:
+                    ids = self._insert_many_returning(statement, rows)
             if table in TRACKED_TABLES and rows:
                 if self.db.dialect == "sqlite" and "id" not in names:
                     self._record_inserts_sqlite(table, names, ids)
@@ -321,6 +326,21 @@ class Transaction:
                 raise
             raise translated from exc
         return ids
+
+    def _log_totals(self, table: str, names: list[str], rows: list[tuple]):
+        """Many log entries at once: their totals are added set-based, not row by row (storage.summary)."""
+        from contextlib import nullcontext
+
+        if table != "activity" or len(rows) < BULK_TOTALS:
+            return nullcontext()
+        from campaign_cli.storage import summary
+
+        if "id" in names:
+            position = names.index("id")
+            given = [row[position] for row in rows]
+            return summary.set_based(self.db, "a.id BETWEEN ? AND ?", (min(given), max(given)))
+        # new ids are all above the current highest: the write lock keeps other writers out
+        return summary.set_based(self.db, "a.id > ?", (self.db.scalar("SELECT COALESCE(MAX(id), 0) FROM activity"),))
 
     def _insert_many_returning(self, statement: str, rows: list[tuple]) -> list[int]:
         """Ids from RETURNING: psycopg pipelines an executemany; sqlite3 goes row by row."""
