@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from campaign_cli import __version__, i18n
+from campaign_cli import __version__, cli, i18n
 from campaign_cli.cli import click_i18n
 from campaign_cli.cli.state import AppState, get_state
 from campaign_cli.i18n import _
@@ -155,7 +155,34 @@ def root(
     state.argv = ctx.meta.get("campaign.argv", [])
 
 
-def _register() -> None:
+#: The module of every top-level command. A run of ``campaign`` builds only
+#: the module its command lives in (cli/main.py): importing and converting the
+#: whole tree for ``log add`` costs about as much as the command itself. A
+#: command missing here still works (the whole tree is built), only slower;
+#: tests/test_startup.py checks that this map and the tree agree.
+COMMAND_MODULES = {
+    "init": "admin", "info": "admin",
+    "phase": "phase", "unit": "unit", "member": "member", "task": "task", "log": "log", "type": "types",
+    "status": "report", "report": "report",
+    "history": "safety", "undo": "safety", "export": "safety", "import": "safety", "backup": "safety",
+    "restore": "safety",
+}  # fmt: skip
+#: Modules that put their commands on the root app themselves (the others are one noun group each).
+_REGISTERING = ("admin", "report", "safety")
+
+
+def _register(command: str | None = None) -> None:
+    """Put the commands on ``app``: all of them, or only the module that holds ``command``."""
+    from importlib import import_module
+
+    module = COMMAND_MODULES.get(command) if command else None
+    if module is not None:
+        loaded = import_module(f"campaign_cli.cli.{module}")
+        if module in _REGISTERING:
+            loaded.register(app)
+        else:
+            app.add_typer(loaded.app, name=command)
+        return
     from campaign_cli.cli import admin, log, member, phase, report, safety, task, types, unit
 
     admin.register(app)
@@ -169,7 +196,7 @@ def _register() -> None:
     safety.register(app)
 
 
-_register()
+_register(cli.ONLY_COMMAND)
 # --help, usage errors and the commands' docstrings in the chosen language (cli/click_i18n.py)
 click_i18n.install()
 click_i18n.translate_command_help(app)

@@ -268,10 +268,21 @@ class Transaction:
         return self.changeset_id
 
     def _record(self, table: str, row_id: int, action: str, before: dict | None, after: dict | None) -> None:
+        values = (table, row_id, action, _to_json(before), _to_json(after))
+        if self.changeset_id is None and self.db.dialect == "postgresql":
+            # The changeset and its first change in one round trip to the server
+            # (a one-row command such as `log add` then writes its history in one).
+            self.changeset_id = self.db.scalar(
+                "WITH cs AS (INSERT INTO changeset (campaign_id, at, actor, command) VALUES (?, ?, ?, ?) RETURNING id) "
+                "INSERT INTO change (changeset_id, table_name, row_id, action, before_json, after_json) "
+                "SELECT cs.id, ?, ?, ?, ?, ? FROM cs RETURNING changeset_id",
+                (self.campaign_id, utc_now(), self.actor, self.command, *values),
+            )
+            return
         self.db.execute(
             "INSERT INTO change (changeset_id, table_name, row_id, action, before_json, after_json) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (self._changeset(), table, row_id, action, _to_json(before), _to_json(after)),
+            (self._changeset(), *values),
         )
 
     def _fetch(self, table: str, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
