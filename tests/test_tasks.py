@@ -733,7 +733,9 @@ def _many_tasks(ctx: Context, count: int, logs_per_task: int = 3) -> None:
     conn.execute("COMMIT")
 
 
-def test_list_is_one_query(people, service):
+def test_list_is_the_page_and_a_count(people, service):
+    """One query for the page (sorted with LIMIT, which keeps only the first rows) and,
+    when the limit cuts the list, one COUNT: cheaper than numbering every match."""
     ctx = service()
     _many_tasks(ctx, 200)
     statements = []
@@ -745,8 +747,10 @@ def test_list_is_one_query(people, service):
 
     ctx.db.execute = counting
     rows = tasks.list_tasks(ctx, limit=25)
-    assert len(statements) == 1
+    assert len(statements) == 2
     assert len(rows) == 25 and rows.total == 200
+    statements.clear()
+    assert tasks.list_tasks(ctx, limit=500).total == 200 and len(statements) == 1
     assert rows[0]["logged"] == 30 and rows[0]["progress"] == pytest.approx(0.3)
 
 

@@ -624,31 +624,35 @@ def list_tasks(
         where.append("t.title_folded LIKE ? ESCAPE '\\'")
         params.append(lookup.like_pattern(search))
     order = _ORDER[sort]
-    page = (
-        "SELECT t.id, ROW_NUMBER() OVER (ORDER BY {order}) AS pos, COUNT(*) OVER () AS total "
-        "FROM {tasks} t JOIN phase p ON p.id = t.phase_id WHERE {where} ORDER BY {order}"
-    ).format(order=order, where=" AND ".join(where), tasks=asof.sql)
+    matching = "FROM {tasks} t JOIN phase p ON p.id = t.phase_id WHERE {where}".format(
+        where=" AND ".join(where), tasks=asof.sql
+    )
+    # ORDER BY ... LIMIT keeps only the first rows while it sorts; a window
+    # function numbering every match (and counting them) sorted them all: 3x slower.
+    page = f"SELECT t.id {matching} ORDER BY {order}"
+    page_params = list(params)
     if limit is not None:
         page += " LIMIT ?"
-        params.append(limit)
-    rows = _query(ctx, page, params)
+        page_params.append(limit)
+    rows = _query(ctx, page, page_params, order)
     result = TaskList(rows)
-    result.total = rows[0].pop("_total") if rows else 0
-    for row in rows:
-        row.pop("_total", None)
+    if limit is not None and len(rows) == limit:
+        result.total = int(ctx.db.scalar(f"SELECT COUNT(*) {matching}", params))
+    else:
+        result.total = len(rows)
     return result
 
 
-def _query(ctx: Context, page_sql: str, page_params: list[Any]) -> list[dict[str, Any]]:
-    """The tasks that ``page_sql`` (columns id, pos, total) selects, in full, in one query.
+def _query(ctx: Context, page_sql: str, page_params: list[Any], order: str = "t.id") -> list[dict[str, Any]]:
+    """The tasks that ``page_sql`` (a column id) selects, in full and in ``order``, in one query.
 
     One row comes back per task and assignment (lead first, then supporters
     in the order they were added); they are folded into one dict per task.
-    Logged quantities are summed only for the tasks of the page.
+    Logged quantities are read only for the tasks of the page.
     """
-    progress = task_progress_sql(ctx.today, ctx.campaign_id, page_sql, page_params, carry=("pos", "total"))
+    progress = task_progress_sql(ctx.today, ctx.campaign_id, page_sql, page_params)
     sql = (
-        "SELECT lg.total, t.id, p.number AS phase, p.name AS phase_name, t.title, ty.code AS type, "
+        "SELECT t.id, p.number AS phase, p.name AS phase_name, t.title, ty.code AS type, "
         "ty.label_vi AS type_label, t.due, t.target, t.unit_of_measure, t.status, t.reason, t.completed_on, "
         "t.recorded_completed_on, "
         f"t.themes, t.created_at, {progress.logged} AS logged, {progress.progress} AS progress, t.overdue, "
@@ -657,7 +661,7 @@ def _query(ctx: Context, page_sql: str, page_params: list[Any]) -> list[dict[str
         "LEFT JOIN activity_type ty ON ty.id = t.type_id "
         "LEFT JOIN assignment asg ON asg.task_id = t.id "
         "LEFT JOIN member m ON m.id = asg.member_id LEFT JOIN unit u ON u.id = asg.unit_id "
-        "ORDER BY lg.pos, CASE WHEN asg.role = 'lead' THEN 0 ELSE 1 END, asg.id"
+        f"ORDER BY {order}, CASE WHEN asg.role = 'lead' THEN 0 ELSE 1 END, asg.id"
     )
     rows = ctx.db.dicts(sql, progress.params)
     tasks: dict[int, dict[str, Any]] = {}
@@ -687,7 +691,6 @@ def _query(ctx: Context, page_sql: str, page_params: list[Any]) -> list[dict[str
                 "type_label": row["type_label"],
                 "created_at": row["created_at"],
                 "lead_label": "",
-                "_total": row["total"],
             }
         if row["role"] is not None:
             party = _party_dict(row["member_id"], row["unit_id"], row["member_name"], row["unit_name"])
@@ -708,9 +711,8 @@ def get_task(ctx: Context, ref: str | int) -> dict[str, Any]:
     too but not counted in ``logged`` (``logs_after``: how many).
     """
     task_id = lookup.task(ctx, ref)["id"]
-    rows = _query(ctx, "SELECT t.id, 1 AS pos, 1 AS total FROM task t WHERE t.id = ?", [task_id])
+    rows = _query(ctx, "SELECT t.id FROM task t WHERE t.id = ?", [task_id])
     task = rows[0]
-    task.pop("_total", None)
     logs = ctx.db.dicts(
         "SELECT a.id, a.on_date AS date, ty.code AS type, a.quantity, a.member_id, a.unit_id, "
         "m.name AS member_name, u.name AS unit_name, a.place, a.note "
