@@ -229,9 +229,12 @@ def set_based(db: Database, where: str, params: Sequence[Any] = ()) -> Iterator[
     of 100,000 entries through the triggers costs several seconds; this, a
     fraction of a second.
     """
-    tasks = _tasks_of(db, where, params)
+    # an insert selects nothing yet: then there is nothing to take out (and no totals to scan for zeros)
+    present = db.scalar(f"SELECT 1 FROM activity a WHERE {where} LIMIT 1", params) is not None
+    tasks = _tasks_of(db, where, params) if present else set()
     _suspend(db)
-    _apply(db, where, params, sign=-1)
+    if present:
+        _apply(db, where, params, sign=-1)
     yield
     _apply(db, where, params, sign=+1)
     tasks |= _tasks_of(db, where, params)
