@@ -4,12 +4,18 @@ Every report is a function of the context (database, as-of date ``ctx.today``)
 returning a dict of plain values (``datetime.date`` for dates, ``int``/``float``
 for numbers). The CLI turns it into a View; no renderer computes anything.
 Aggregation happens in SQL (``GROUP BY``); Python loops only over groups,
-tasks, members, units or days, never over log rows.
+tasks, members, units or days, never over log rows. Quantities logged come
+from the log's totals (``storage/summary.py``: per day and type, per day and
+who, per task with running totals), kept by triggers, never from the entries
+themselves (except the last few entries ``status`` lists), so a report costs
+the same with 10,000 entries or 1,000,000.
 
 Definitions (see CLI.md, "Meanings"):
 
-- Only log entries dated on or before the as-of date count, everywhere.
-- Overdue: due before the as-of date, status not ``done`` or ``cancelled``.
+- As of a day means as it stood that day (services/tasks.py): only log
+  entries dated on or before the as-of date count, everywhere, and a task is
+  done only if it was completed by then.
+- Overdue: due before the as-of date, status on that day not ``done`` or ``cancelled``.
 - Task progress: a task marked done counts 1; with a target above zero,
   logged quantity (entries linked to the task) / target, capped at 1;
   otherwise (no target, or a target of 0, which sets no quantity) 0.
@@ -92,8 +98,8 @@ TASK_UNIT_SQL = "COALESCE(NULLIF(t.unit_of_measure, ''), at.unit, '')"
 
 
 def _progress(ctx: Context, ids_sql: str, params: tuple | list = ()):
-    """Progress of a few tasks (``ids_sql`` selects their ids): tasks.task_progress_sql,
-    which sums each task's entries through the index on ``activity.task_id``."""
+    """Progress of the tasks ``ids_sql`` selects: tasks.task_progress_sql, one probe
+    per task into the log's running totals (storage/summary.py)."""
     return task_progress_sql(ctx.today, ctx.campaign_id, ids_sql, list(params))
 
 
