@@ -57,6 +57,7 @@ from campaign_cli.services.campaigns import (  # noqa: E402
 )
 from campaign_cli.services.logs import ACTIVITY_COLUMNS  # noqa: E402
 from campaign_cli.services.text import fold  # noqa: E402
+from campaign_cli.storage import summary  # noqa: E402
 from campaign_cli.storage.db import Database  # noqa: E402
 from campaign_cli.vocabulary import default_level  # noqa: E402
 
@@ -373,14 +374,17 @@ def generate(
     name: str | None = None,
     keep_tasks: bool = False,
     fast_load: bool = True,
+    linked_share: float = 0.75,
+    target_share: float = 0.8,
 ) -> Summary:
     """Fill ``db`` (created if it holds no schema) with one synthetic campaign.
 
     ``keep_tasks`` keeps each task as a dict in the summary (for the
-    Taskwarrior export). ``fast_load`` turns off foreign-key checks for the
-    bulk load (SQLite; PostgreSQL when connected as a superuser); the rows are
-    consistent by construction and the smoke test checks it with ``PRAGMA
-    foreign_key_check``.
+    Taskwarrior export). ``linked_share`` of the log entries are linked to a
+    task, ``target_share`` of the tasks have a target (the shape of the data).
+    ``fast_load`` turns off foreign-key checks for the bulk load (SQLite;
+    PostgreSQL when connected as a superuser); the rows are consistent by
+    construction and the smoke test checks it with ``PRAGMA foreign_key_check``.
     """
     from campaign_cli.storage.schema import create_schema, stored_version
 
@@ -409,6 +413,8 @@ def generate(
             election_day=election_day,
             name=name,
             keep_tasks=keep_tasks,
+            linked_share=linked_share,
+            target_share=target_share,
         )
         writer.fix_sequences(("campaign", "phase", "unit", "member", "activity_type", "task", "assignment", "activity"))
         db.execute("COMMIT")
@@ -418,7 +424,9 @@ def generate(
     finally:
         if sqlite_fast:
             db.execute("PRAGMA foreign_keys = ON")
-    db.execute("ANALYZE")  # planner statistics, as a long-lived database would have them
+    # No ANALYZE: the product does not run it after its own bulk writes (imports),
+    # and its queries are written not to need planner statistics, so a generated
+    # database is what `campaign import` leaves behind.
     if db.dialect == "sqlite":
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file alone is the database: safe to copy
     summary.seconds = time.perf_counter() - started
@@ -448,6 +456,8 @@ def _fill(
     election_day: dt.date,
     name: str | None,
     keep_tasks: bool,
+    linked_share: float = 0.75,
+    target_share: float = 0.8,
 ) -> Summary:
     plans = standard_phases(election_day)
     spans = phase_spans(plans, election_day)
@@ -565,7 +575,7 @@ def _fill(
                 completed_on = due - dt.timedelta(days=rng.randint(0, min(10, (due - start).days)))
             theme_list = rng.sample(THEMES, rng.randint(1, 3))
             themes = THEME_SEPARATOR.join(theme_list)
-            target = float(rng.randint(lo, hi)) if rng.random() < 0.8 else None
+            target = float(rng.randint(lo, hi)) if rng.random() < target_share else None
             reason = rng.choice(BLOCK_REASONS) if status == "blocked" else ""
             created = iso_at(
                 created_day + dt.timedelta(days=rng.randint(0, max(0, (start - created_day).days))),
@@ -698,7 +708,9 @@ def _fill(
                 lo, hi = quantity_ranges[kind]
                 candidates = task_phase_ids[day_phase[index]]
                 r = linked[j]
-                task_id = candidates[int(r / 0.75 * len(candidates))] if candidates and r < 0.75 else None
+                task_id = (
+                    candidates[int(r / linked_share * len(candidates))] if candidates and r < linked_share else None
+                )
                 who = by[j]
                 yield (
                     activity_id0 + produced + j,
@@ -715,12 +727,17 @@ def _fill(
                 )
             produced += k
 
+    # The log's totals (storage/summary.py): like the indexes, computed once after
+    # the load rather than row by row by the triggers, in the same transaction.
+    summary.drop_triggers(db)
     activity_count = writer.insert(
         "activity",
         ("id", *ACTIVITY_COLUMNS),  # the columns `log add` and `log import` write
         activity_rows(),
         rebuild_indexes=True,
     )
+    summary.rebuild(db)
+    summary.create_triggers(db)
 
     return Summary(
         campaign_id=campaign_id,
@@ -752,8 +769,23 @@ def tw_date(day: dt.date, hour: int = 0, minute: int = 0) -> str:
     return f"{day:%Y%m%d}T{hour:02d}{minute:02d}00Z"
 
 
-def taskwarrior_tasks(summary: Summary, *, seed: int = 2021, shift_days: int = 0) -> list[dict[str, Any]]:
+#: What each Taskwarrior task carries in the two copies the benchmarks compare with.
+TASKWARRIOR_COPIES = {
+    "lean": "description, project, due, status, end (Taskwarrior adds uuid, entry and modified on import)",
+    "rich": "the lean fields plus uuid, entry (creation), modified, 1-3 tags (the themes) "
+    "and 1-2 annotations on 20% of tasks",
+}
+
+
+def taskwarrior_tasks(
+    summary: Summary, *, seed: int = 2021, shift_days: int = 0, lean: bool = False
+) -> list[dict[str, Any]]:
     """The generated tasks as Taskwarrior import records (needs ``keep_tasks=True``).
+
+    ``lean``: only description, project, due, status and end (TASKWARRIOR_COPIES):
+    what a Taskwarrior user tracking the same plan would type; the rich copy
+    carries more per task, and ``task summary`` over it takes about twice as
+    long, so the two give different ratios for the same ``campaign`` command.
 
     Taskwarrior has no "as of" date: its reports run up to the real today.
     ``shift_days`` moves every date by that many days, so a campaign measured
@@ -788,13 +820,17 @@ def taskwarrior_tasks(summary: Summary, *, seed: int = 2021, shift_days: int = 0
                 }
                 for i in range(rng.randint(1, 2))
             ]
+        if lean:
+            record = {key: record[key] for key in ("description", "project", "due", "status", "end") if key in record}
         records.append(record)
     return records
 
 
-def write_taskwarrior_json(summary: Summary, path: str | os.PathLike, *, seed: int = 2021, shift_days: int = 0) -> int:
+def write_taskwarrior_json(
+    summary: Summary, path: str | os.PathLike, *, seed: int = 2021, shift_days: int = 0, lean: bool = False
+) -> int:
     """One JSON array, the format ``task import FILE`` reads. Returns the number of tasks."""
-    records = taskwarrior_tasks(summary, seed=seed, shift_days=shift_days)
+    records = taskwarrior_tasks(summary, seed=seed, shift_days=shift_days, lean=lean)
     Path(path).write_text(json.dumps(records, ensure_ascii=False, indent=None), encoding="utf-8")
     return len(records)
 
@@ -860,6 +896,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--logs", type=int, default=100_000, help="number of log entries (default 100000)")
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--units", type=int, default=10)
+    parser.add_argument("--linked-share", type=float, default=0.75, help="share of entries linked to a task")
+    parser.add_argument("--target-share", type=float, default=0.8, help="share of tasks with a target")
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--election-day", default=ELECTION_DAY.isoformat(), help="ISO date (default 2021-05-23)")
     target = parser.add_mutually_exclusive_group(required=True)
@@ -871,6 +909,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="replace an existing SQLite file; on PostgreSQL, DROP the campaign tables first",
     )
     parser.add_argument("--taskwarrior-json", metavar="PATH", help="also write the tasks as Taskwarrior import JSON")
+    parser.add_argument(
+        "--taskwarrior-lean-json", metavar="PATH", help="also write the lean Taskwarrior copy (TASKWARRIOR_COPIES)"
+    )
     parser.add_argument(
         "--taskwarrior-as-of",
         metavar="DATE",
@@ -904,18 +945,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             units=args.units,
             seed=args.seed,
             election_day=dt.date.fromisoformat(args.election_day),
-            keep_tasks=bool(args.taskwarrior_json),
+            keep_tasks=bool(args.taskwarrior_json or args.taskwarrior_lean_json),
+            linked_share=args.linked_share,
+            target_share=args.target_share,
         )
     finally:
         db.close()
     counts = ", ".join(f"{value:,} {key}" for key, value in summary.counts.items())
     print(f"generated campaign {summary.campaign_id} in {summary.seconds:.1f} s: {counts}")
-    if args.taskwarrior_json:
-        shift = 0
-        if args.taskwarrior_as_of:
-            shift = (dt.date.today() - dt.date.fromisoformat(args.taskwarrior_as_of)).days
-        count = write_taskwarrior_json(summary, args.taskwarrior_json, seed=args.seed, shift_days=shift)
-        print(f"wrote {count:,} Taskwarrior tasks to {args.taskwarrior_json}")
+    shift = 0
+    if args.taskwarrior_as_of:
+        shift = (dt.date.today() - dt.date.fromisoformat(args.taskwarrior_as_of)).days
+    for path, lean in ((args.taskwarrior_json, False), (args.taskwarrior_lean_json, True)):
+        if path:
+            count = write_taskwarrior_json(summary, path, seed=args.seed, shift_days=shift, lean=lean)
+            print(f"wrote {count:,} Taskwarrior tasks ({'lean' if lean else 'rich'} copy) to {path}")
     if args.csv:
         write_log_csv(summary, args.csv, args.csv_rows, seed=args.seed + 1)
         print(f"wrote {args.csv_rows:,} log rows to {args.csv}")

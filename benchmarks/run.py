@@ -44,12 +44,29 @@ if str(HERE) not in sys.path:
 
 
 AS_OF = "15/4/2021"  # inside phase 1 of the generated campaign (election day 23/5/2021)
+#: `log import` runs as of a day after the generated file's last row (27/6/2021): nothing is logged in the future.
+IMPORT_AS_OF = "1/7/2021"
 AS_OF_DATE = dt.date(2021, 4, 15)
 TW_FLAGS = ("rc.confirmation=off", "rc.verbose=nothing")
 HELP_RATIO = 12.0
 IMPORT_SECONDS = 3.0
-SCALE_MS = 1000.0
+#: Issue 14's targets: campaign / Taskwarrior, on 10,000 tasks and 100,000 entries.
+STATUS_RATIO = 1.5  # status vs task summary
+WEEKLY_RATIO = 2.0  # report weekly vs task summary
+ADD_RATIO = 2.5  # log add vs task add
+LIST_RATIO = 1.0  # task list --limit 25 vs task list limit:25
+#: ... and at every size of the scaling curve (up to 1,000,000 entries).
+SCALE_MS = 500.0
 SCALE_MB = 150.0
+#: The commands of the scaling curve (table and JSON: the difference is the rendering).
+SCALED = {
+    "status": ("status",),
+    "status json": ("status", "--format", "json"),
+    "weekly": ("report", "weekly"),
+    "weekly json": ("report", "weekly", "--format", "json"),
+}
+#: The groups of benchmarks --only can pick (others may add theirs).
+GROUPS = ("pairs", "scaling", "lists")
 #: Linear-growth check: noise allowed on a step (the larger of an absolute and a relative
 #: amount: passes on this kind of machine differ by up to 1.5x), and the factor on the per-row slope.
 LINEAR_SLACK_MS = 50.0
@@ -228,7 +245,7 @@ def base_env(tz: str | None) -> dict[str, str]:
     if tz is not None:
         env["TZ"] = tz
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # both tools as installed: cached bytecode allowed
-    env.update({"NO_COLOR": "1", "COLUMNS": "120"})
+    env.update({"NO_COLOR": "1", "COLUMNS": "80"})  # the terminal most users have
     return env
 
 
@@ -242,17 +259,19 @@ class Store:
         self.postgres = bool(url and url.startswith(("postgres", "postgresql")))
         self.current: int | None = None  # PostgreSQL holds one size at a time
 
-    def path(self, logs: int, tasks: int) -> Path:
-        return self.workdir / f"campaign-{tasks}t-{logs}l.db"
+    def path(self, logs: int, tasks: int, prefix: str = "") -> Path:
+        return self.workdir / f"{prefix}campaign-{tasks}t-{logs}l.db"
 
-    def build(self, tasks: int, logs: int, *, seed: int, extra: Sequence[str] = ()) -> tuple[str, float]:
+    def build(
+        self, tasks: int, logs: int, *, seed: int, extra: Sequence[str] = (), prefix: str = ""
+    ) -> tuple[str, float]:
         """Generate this size; returns the database URL and the seconds the generator took.
 
         The generator runs as its own process: this runner stays small (it
         imports neither SQLModel nor the data), so forking the measured
         commands from it costs little.
         """
-        target = ["--db-url", self.url] if self.postgres else ["--db", str(self.path(logs, tasks))]
+        target = ["--db-url", self.url] if self.postgres else ["--db", str(self.path(logs, tasks, prefix))]
         argv = [
             sys.executable,
             str(HERE / "generate.py"),
@@ -270,7 +289,8 @@ class Store:
         if result.returncode != 0:
             raise RuntimeError(f"generate.py failed: {result.stderr.strip()[-800:]}")
         match = re.search(r" in ([0-9.]+) s", result.stdout)
-        return (self.url if self.postgres else str(self.path(logs, tasks))), float(match.group(1)) if match else 0.0
+        url = self.url if self.postgres else str(self.path(logs, tasks, prefix))
+        return url, float(match.group(1)) if match else 0.0
 
 
 def copy_sqlite(source: str, target: Path) -> None:
@@ -355,110 +375,175 @@ class Taskwarrior:
 
 
 # --------------------------------------------------------------------------- the plan
+@dataclass(frozen=True)
+class Source:
+    """Where a benchmark database comes from, and the shape of its data."""
+
+    name: str
+    how: str  # shown under the table
+    members: int
+    linked_share: float
+    target_share: float
+    seed_offset: int = 0
+    imported: bool = False  # built through `campaign export` + `campaign import`, as users get it
+
+    def generator_args(self) -> list[str]:
+        return [
+            "--members", str(self.members), "--linked-share", str(self.linked_share),
+            "--target-share", str(self.target_share),
+        ]  # fmt: skip
+
+
+SOURCES = {
+    "generated": Source(
+        "generated", "benchmarks/generate.py straight into the database: 50 members, 10 units, "
+        "75% of entries linked to a task, 80% of tasks with a target", 50, 0.75, 0.8),
+    "imported": Source(
+        "imported", "`campaign import` of a generated export document (the product's own bulk path): 40 members, "
+        "10 units, 75% of entries linked to a task, 95% of tasks with a target (issue 14's shape)",
+        40, 0.75, 0.95, seed_offset=7, imported=True),
+}  # fmt: skip
+
+
+@dataclass
+class Versus:
+    """One `campaign` command against the same Taskwarrior command on the lean and the rich copy."""
+
+    name: str
+    source: str
+    a: Command
+    refs: dict[str, Command | None]  # "lean" / "rich"
+    limit: float | None  # target ratio, or None (information only)
+
+    def ratio(self, copy: str) -> float | None:
+        ref = self.refs.get(copy)
+        if ref is None or self.a.median is None or ref.median is None or ref.median == 0:
+            return None
+        return self.a.median / ref.median
+
+    def verdict(self, copy: str) -> str:
+        if self.a.error:
+            return "ERROR"
+        if self.limit is None:
+            return "info"
+        ratio = self.ratio(copy)
+        if ratio is None:
+            return "n/a"
+        return "PASS" if ratio <= self.limit else "FAIL"
+
+    def commands(self) -> list[Command]:
+        return [self.a, *(ref for ref in self.refs.values() if ref is not None)]
+
+
 def build_benchmarks(
     args: argparse.Namespace, workdir: Path, store: Store, tw: Taskwarrior | None, tw_reason: str
-) -> tuple[list[Pair], list[tuple[int, Pair, Pair]], dict[str, Any]]:
-    """Generate the data and return (pairs, scaling rows (logs, weekly, status), facts)."""
+) -> tuple[list[Versus], list[Pair], list[tuple[int, dict[str, Pair]]], dict[str, Any]]:
+    """Generate the data; return (Taskwarrior pairs, other pairs, scaling rows, facts)."""
     campaign = campaign_argv()
-    facts: dict[str, Any] = {}
+    facts: dict[str, Any] = {"generate_seconds": {}, "sources": {}}
     sizes = sorted(set(args.sizes))
     base_logs = args.logs
 
-    def campaign_cmd(label: str, url: str, *words: str, tz: str | None = None, before=None) -> Command:
+    def campaign_cmd(
+        label: str, url: str, *words: str, tz: str | None = None, before=None, day: str = AS_OF
+    ) -> Command:
         env = {**base_env(tz), "CAMPAIGN_DB": url, "CAMPAIGN_USER": "benchmark", "CAMPAIGN_LANG": args.lang}
-        as_of = [] if words[-1] == "--help" else ["--as-of", AS_OF]
+        as_of = [] if words[-1] == "--help" else ["--as-of", day]
         return Command(label, [*campaign, *as_of, *words], env, before)
 
-    # --- data for the pairs --------------------------------------------------------------------
-    print(f"generating {args.tasks:,} tasks + {base_logs:,} log entries ...", flush=True)
-    tw_json = workdir / "tasks.json"
+    versus: list[Versus] = []
+    others: list[Pair] = []
+    urls: dict[str, str] = {}
     csv_path = workdir / "logs.csv"
-    # Taskwarrior's today is the real one: its copy is shifted so that the as-of date falls on today.
-    extra = [
-        "--taskwarrior-json",
-        str(tw_json),
-        "--taskwarrior-as-of",
-        AS_OF_DATE.isoformat(),
-        "--csv",
-        str(csv_path),
-        "--csv-rows",
-        str(args.import_rows),
-    ]
-    base_url, seconds = store.build(args.tasks, base_logs, seed=args.seed, extra=extra)
-    print(f"  {seconds:.1f} s", flush=True)
-    facts["generate_seconds"] = {f"{args.tasks}t/{base_logs}l": round(seconds, 2)}
-    facts["taskwarrior_shift_days"] = (dt.date.today() - AS_OF_DATE).days
-    facts["import_rows"] = args.import_rows
+    sources = [SOURCES[name] for name in args.sources]
+    if store.postgres and any(source.imported for source in sources):
+        print("NOTE: on PostgreSQL only the generated source is measured (one database at a time).", flush=True)
+        sources = [source for source in sources if not source.imported]
+    for source in sources:
+        print(f"[{source.name}] generating {args.tasks:,} tasks + {base_logs:,} log entries ...", flush=True)
+        tw_json = {copy: workdir / f"tasks-{source.name}-{copy}.json" for copy in ("lean", "rich")}
+        # Taskwarrior's today is the real one: its copies are shifted so that the as-of date falls on today.
+        extra = [
+            *source.generator_args(),
+            "--taskwarrior-json", str(tw_json["rich"]), "--taskwarrior-lean-json", str(tw_json["lean"]),
+            "--taskwarrior-as-of", AS_OF_DATE.isoformat(),
+        ]  # fmt: skip
+        if source.name == "generated":
+            extra += ["--csv", str(csv_path), "--csv-rows", str(args.import_rows)]
+        name = f"{source.name}-" if source.imported else ""
+        url, seconds = store.build(args.tasks, base_logs, seed=args.seed + source.seed_offset, extra=extra,
+                                   prefix=name)  # fmt: skip
+        facts["generate_seconds"][f"{source.name} {args.tasks}t/{base_logs}l"] = round(seconds, 2)
+        if source.imported:
+            url, seconds, peak = import_through_campaign(url, workdir / "imported.db", workdir, campaign, args.lang)
+            facts["sources"][source.name] = {"campaign import seconds": round(seconds, 2), "import peak MB": peak}
+            print(f"  campaign export + import: import {seconds:.1f} s, {peak:.0f} MB", flush=True)
+        else:
+            print(f"  {seconds:.1f} s", flush=True)
+        urls[source.name] = url
+        if tw is not None:
+            for copy, path in tw_json.items():
+                started = time.perf_counter()
+                tw.load(f"{source.name}-{copy}", path)
+                facts.setdefault("taskwarrior_import_once_s", {})[f"{source.name} {copy}"] = round(
+                    time.perf_counter() - started, 2
+                )
+                tw.copy(f"{source.name}-{copy}", f"{source.name}-{copy}-add")
 
-    if tw is not None:
-        print(f"importing {args.tasks:,} tasks into Taskwarrior ...", flush=True)
-        started = time.perf_counter()
-        tw.load("main", tw_json)
-        facts["taskwarrior_import_once_s"] = round(time.perf_counter() - started, 2)
-        tw.copy("main", "add")
+        def refs(label: str, *words: str, add: bool = False, source: Source = source) -> dict[str, Command | None]:
+            if tw is None:
+                return {"lean": None, "rich": None}
+            return {
+                copy: Command(f"{label} [{copy}]", tw.argv(*words),
+                              tw.env(f"{source.name}-{copy}{'-add' if add else ''}", None))
+                for copy in ("lean", "rich")
+            }  # fmt: skip
 
-    def tw_cmd(label: str, data: str, *words: str, tz: str | None = None, before=None) -> Command | None:
-        if tw is None:
-            return None
-        return Command(label, tw.argv(*words), tw.env(data, tz), before)
+        def vs(
+            title: str, limit: float | None, ref: dict, *words: str, url: str = url, source: Source = source
+        ) -> None:
+            label = f"campaign {' '.join(words)} [{source.name}]"
+            versus.append(Versus(title, source.name, campaign_cmd(label, url, *words), ref, limit))
 
-    pairs: list[Pair] = []
-    pairs.append(
-        Pair("status", campaign_cmd("campaign status", base_url, "status"), tw_cmd("task summary", "main", "summary"))
-    )
-    pairs.append(
-        Pair(
-            "task list",
-            campaign_cmd("campaign task list --limit 25", base_url, "task", "list", "--limit", "25"),
-            tw_cmd("task list limit:25", "main", "list", "limit:25"),
-        )
-    )
+        vs("status", STATUS_RATIO, refs("task summary", "summary"), "status")
+        vs("status --format json", STATUS_RATIO, refs("task summary", "summary"), "status", "--format", "json")
+        vs("report weekly", WEEKLY_RATIO, refs("task summary", "summary"), "report", "weekly")
+        vs("report weekly --format json", WEEKLY_RATIO, refs("task summary", "summary"),
+           "report", "weekly", "--format", "json")  # fmt: skip
+        vs("task list --limit 25", LIST_RATIO, refs("task list limit:25", "list", "limit:25"),
+           "task", "list", "--limit", "25")  # fmt: skip
+        # log add: on a copy, so repeated adds never touch the data the others read.
+        if store.postgres:
+            add_url = url
+        else:
+            add_path = workdir / f"add-{source.name}.db"
+            copy_sqlite(url, add_path)
+            add_url = str(add_path)
+        vs("log add", ADD_RATIO, refs("task add foo", "add", "foo", add=True),
+           "log", "add", "--type", "poster", "--qty", "3", url=add_url)  # fmt: skip
 
-    # log add: on a copy, so repeated adds never touch the data the others read.
-    if store.postgres:
-        add_url = base_url
-    else:
-        add_path = workdir / "add.db"
-        copy_sqlite(base_url, add_path)
-        add_url = str(add_path)
-    pairs.append(
-        Pair(
-            "log add",
-            campaign_cmd(
-                "campaign log add --type poster --qty 3", add_url, "log", "add", "--type", "poster", "--qty", "3"
-            ),
-            tw_cmd("task add foo", "add", "add", "foo"),
-        )
-    )
-
-    for tz_label, tz in (("TZ unset", None), ("TZ=UTC", "UTC")):
-        pairs.append(
-            Pair(
-                f"burndown ({tz_label})",
-                campaign_cmd(f"campaign report burndown [{tz_label}]", base_url, "report", "burndown", tz=tz),
-                tw_cmd(f"task burndown.daily [{tz_label}]", "main", "burndown.daily", tz=tz),
-            )
-        )
-
-    python = Command("python3 -c pass", [sys.executable, "-c", "pass"], base_env(None))
+    base_url = urls.get("generated") or next(iter(urls.values()))
+    if tw is not None and "generated" in urls:
+        for tz_label, tz in (("TZ unset", None), ("TZ=UTC", "UTC")):
+            others.append(
+                Pair(
+                    f"burndown ({tz_label})",
+                    campaign_cmd(f"campaign report burndown [{tz_label}]", base_url, "report", "burndown", tz=tz),
+                    Command(f"task burndown.daily [{tz_label}, rich]", tw.argv("burndown.daily"),
+                            tw.env("generated-rich", tz)),
+                )
+            )  # fmt: skip
 
     def help_check(pair: Pair) -> bool | None:
         ratio = pair.ratio()
         return None if ratio is None else ratio <= HELP_RATIO
 
-    pairs.append(
-        Pair("--help", campaign_cmd("campaign --help", base_url, "--help"), python, f"<= {HELP_RATIO:g}x", help_check)
-    )
-    python2 = Command("python3 -c pass", [sys.executable, "-c", "pass"], base_env(None))
-    pairs.append(
-        Pair(
-            "task add --help",
-            campaign_cmd("campaign task add --help", base_url, "task", "add", "--help"),
-            python2,
-            f"<= {HELP_RATIO:g}x",
-            help_check,
+    for words in (("--help",), ("task", "add", "--help")):
+        python = Command("python3 -c pass", [sys.executable, "-c", "pass"], base_env(None))
+        label = " ".join(words)
+        others.append(
+            Pair(label, campaign_cmd(f"campaign {label}", base_url, *words), python, f"<= {HELP_RATIO:g}x", help_check)
         )
-    )
 
     # log import: a fresh copy of the 10k/100k database before every run (untimed).
     if store.postgres:
@@ -477,38 +562,30 @@ def build_benchmarks(
 
     tw_import = None
     if tw is not None:
-        tw_import = tw_cmd(
-            f"task import ({args.tasks:,} tasks)",
-            "import",
-            "import",
-            str(tw_json),
-            tz=None,
+        tw_import = Command(
+            f"task import ({args.tasks:,} tasks, rich)",
+            tw.argv("import", str(workdir / "tasks-generated-rich.json")),
+            tw.env("import", None),
             before=lambda: tw.empty("import"),
         )
-    pairs.append(
-        Pair(
-            f"log import {args.import_rows:,} rows",
-            campaign_cmd(
-                f"campaign log import ({args.import_rows:,} rows)",
-                import_url,
-                "log",
-                "import",
-                str(csv_path),
-                before=import_before,
-            ),
-            tw_import,
-            f"< {IMPORT_SECONDS:g} s",
-            import_check,
-        )
-    )
-
+    if "generated" in urls:
+        others.append(
+            Pair(
+                f"log import {args.import_rows:,} rows",
+                campaign_cmd(f"campaign log import ({args.import_rows:,} rows)", import_url, "log", "import",
+                             str(csv_path), before=import_before, day=IMPORT_AS_OF),
+                tw_import,
+                f"< {IMPORT_SECONDS:g} s",
+                import_check,
+            )
+        )  # fmt: skip
     if tw is None:
-        for pair in pairs:
+        for pair in others:
             if pair.b is None:
                 pair.skipped = tw_reason
 
     # --- scaling -------------------------------------------------------------------------------
-    scaling: list[tuple[int, Pair, Pair]] = []
+    scaling: list[tuple[int, dict[str, Pair]]] = []
 
     def scale_check(pair: Pair) -> bool | None:
         if pair.a.median is None:
@@ -517,45 +594,98 @@ def build_benchmarks(
 
     for logs in sizes:
         if store.postgres and logs != base_logs:
-            # One PostgreSQL database holds one size: those sizes are measured in their own block.
-            url = None
-        elif logs == base_logs:
-            url = base_url
+            url = None  # one PostgreSQL database holds one size: measured in their own block
+        elif logs == base_logs and "generated" in urls:
+            url = urls["generated"]
         else:
             print(f"generating {args.tasks:,} tasks + {logs:,} log entries ...", flush=True)
             url, seconds = store.build(args.tasks, logs, seed=args.seed)
             print(f"  {seconds:.1f} s", flush=True)
-            facts["generate_seconds"][f"{args.tasks}t/{logs}l"] = round(seconds, 2)
-        weekly = Pair(
-            f"report weekly @ {logs:,}",
-            campaign_cmd(f"campaign report weekly [{logs:,} logs]", url or "", "report", "weekly"),
-            None,
-            f"< {SCALE_MS:g} ms, < {SCALE_MB:g} MB",
-            scale_check,
-        )
-        status = Pair(
-            f"status @ {logs:,}",
-            campaign_cmd(f"campaign status [{logs:,} logs]", url or "", "status"),
-            None,
-            f"< {SCALE_MS:g} ms, < {SCALE_MB:g} MB",
-            scale_check,
-        )
-        scaling.append((logs, weekly, status))
-    return pairs, scaling, facts
+            facts["generate_seconds"][f"generated {args.tasks}t/{logs}l"] = round(seconds, 2)
+        row = {}
+        for key, words in SCALED.items():
+            row[key] = Pair(
+                f"{key} @ {logs:,}",
+                campaign_cmd(f"campaign {' '.join(words)} [{logs:,} logs]", url or "", *words),
+                None,
+                f"< {SCALE_MS:g} ms, < {SCALE_MB:g} MB",
+                scale_check,
+            )
+        scaling.append((logs, row))
+    return versus, others, scaling, facts
 
 
-def run_passes(commands: Sequence[Sequence[Command]], runs: int, scratch: Path, *, label: str = "") -> None:
-    """Interleaved passes: every group once per pass, alternating the order inside a group."""
+def import_through_campaign(
+    generated: str, target: Path, workdir: Path, campaign: list[str], lang: str
+) -> tuple[str, float, float]:
+    """Export the generated campaign with `campaign export`, import it into ``target`` with `campaign import`.
+
+    Returns the new database, the seconds and the peak MB of the import.
+    """
+    document = workdir / "export.json"
+    env = {**base_env(None), "CAMPAIGN_LANG": lang, "CAMPAIGN_USER": "benchmark"}
+    exported = subprocess.run([*campaign, "--db", generated, "export", str(document)], env=env,
+                              capture_output=True, text=True)  # fmt: skip
+    if exported.returncode != 0:
+        raise RuntimeError(f"campaign export failed: {exported.stderr.strip()[-400:]}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    command = Command("campaign import", [*campaign, "--db", str(target), "import", str(document)], env)
+    command.run(workdir / "scratch")
+    if command.error:
+        raise RuntimeError(f"campaign import failed: {command.error}")
+    checkpoint(str(target))
+    return str(target), command.times[0] / 1000, command.rss[0]
+
+
+def checkpoint(path: str) -> None:
+    """Fold the write-ahead log into the file, so that a plain copy of the file is the whole database."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def run_passes(
+    commands: Sequence[Sequence[Command]], runs: int, scratch: Path, *, label: str = "", max_load: float | None = None,
+    loads: list[float] | None = None,
+) -> None:
+    """Interleaved passes: every group once per pass, alternating the order inside a group.
+
+    With ``max_load``, a pass waits (up to 10 minutes) until the one-minute
+    load average is below it: other people's work on a shared machine slows
+    both tools, but not always alike. The load at the start of every pass is
+    appended to ``loads``.
+    """
     total = runs + 1
     for index in range(total):
         warmup = index == 0
+        load = wait_for_quiet(max_load)
+        if loads is not None and not warmup:
+            loads.append(load)
         started = time.perf_counter()
         for group in commands:
             ordered = list(group) if index % 2 == 0 else list(reversed(group))
             for command in ordered:
                 command.run(scratch, record=not warmup)
         what = "warm-up" if warmup else f"pass {index}/{runs}"
-        print(f"  {label}{what}: {time.perf_counter() - started:.1f} s", flush=True)
+        print(f"  {label}{what}: {time.perf_counter() - started:.1f} s (load {load:.1f})", flush=True)
+
+
+def wait_for_quiet(max_load: float | None, patience: float = 600.0) -> float:
+    """The one-minute load average, after waiting for it to fall below ``max_load`` (if given)."""
+    load = os.getloadavg()[0]
+    if max_load is None:
+        return load
+    waited = 0.0
+    while load > max_load and waited < patience:
+        if waited == 0:
+            print(f"  load {load:.1f} > {max_load:g}: waiting for a quieter moment ...", flush=True)
+        time.sleep(10)
+        waited += 10
+        load = os.getloadavg()[0]
+    return load
 
 
 # --------------------------------------------------------------------------- reporting
@@ -646,45 +776,105 @@ def linear_verdicts(points: Sequence[tuple[int, float | None]]) -> list[str]:
     return verdicts
 
 
-def report_scaling(scaling: Sequence[tuple[int, Pair, Pair]]) -> str:
+def report_versus(versus: Sequence[Versus], sources: Sequence[str]) -> str:
+    """One row per command and data source: campaign against the lean and the rich Taskwarrior copy."""
     rows = []
     notes = []
-    curves: dict[str, list[tuple[int, float | None]]] = {"weekly": [], "status": []}
-    for logs, weekly, status in scaling:
-        curves["weekly"].append((logs, weekly.a.median))
-        curves["status"].append((logs, status.a.median))
+    for source in sources:
+        for item in versus:
+            if item.source != source:
+                continue
+            lean, rich = item.refs.get("lean"), item.refs.get("rich")
+
+            def ref_ms(ref: Command | None) -> str:
+                if ref is None:
+                    return "skipped"
+                return "ERROR" if ref.error else fmt_ms(ref.median)
+
+            rows.append(
+                [
+                    item.name,
+                    source,
+                    fmt_ms(item.a.median) if not item.a.error else "ERROR",
+                    fmt_mb(item.a.peak_mb),
+                    ref_ms(lean),
+                    fmt_ratio(item.ratio("lean")),
+                    ref_ms(rich),
+                    fmt_ratio(item.ratio("rich")),
+                    f"<= {item.limit:g}x" if item.limit is not None else "-",
+                    item.verdict("lean"),
+                    item.verdict("rich"),
+                ]
+            )
+            for command in item.commands():
+                if command.error:
+                    notes.append(f"  {command.label}: {command.error}")
+    text = table(
+        ["command", "data", "campaign ms", "MB", "lean ms", "ratio", "rich ms", "ratio", "target", "lean", "rich"],
+        rows,
+        {2, 3, 4, 5, 6, 7},
+    )
+    if notes:
+        text += "\nProblems:\n" + "\n".join(dict.fromkeys(notes))
+    return text
+
+
+def rendering_lines(versus: Sequence[Versus], scaling: Sequence[tuple[int, dict[str, Pair]]]) -> list[str]:
+    """How much of a table's time is rendering: the table minus the JSON of the same report."""
+    lines = []
+    pairs = {(item.source, item.name): item.a for item in versus}
+    for source in dict.fromkeys(item.source for item in versus):
+        for name in ("status", "report weekly"):
+            table_ms = pairs.get((source, name))
+            json_ms = pairs.get((source, f"{name} --format json"))
+            if table_ms and json_ms and table_ms.median and json_ms.median:
+                share = (table_ms.median - json_ms.median) / table_ms.median
+                lines.append(
+                    f"  {name} [{source}]: table {fmt_ms(table_ms.median)} ms, json {fmt_ms(json_ms.median)} ms: "
+                    f"rendering the table takes {fmt_ms(table_ms.median - json_ms.median)} ms ({share:.0%})"
+                )
+    for logs, row in scaling:
+        for name in ("status", "weekly"):
+            table_ms, json_ms = row[name].a.median, row[f"{name} json"].a.median
+            if table_ms and json_ms:
+                lines.append(
+                    f"  {name} @ {logs:,}: table {fmt_ms(table_ms)} ms, json {fmt_ms(json_ms)} ms "
+                    f"({fmt_ms(table_ms - json_ms)} ms rendering)"
+                )
+    return lines
+
+
+def report_scaling(scaling: Sequence[tuple[int, dict[str, Pair]]]) -> str:
+    rows = []
+    notes = []
+    names = list(SCALED)
+    curves: dict[str, list[tuple[int, float | None]]] = {name: [] for name in names}
+    for logs, row in scaling:
+        for name in names:
+            curves[name].append((logs, row[name].a.median))
     growth = {name: linear_verdicts(points) for name, points in curves.items()}
-    for index, (logs, weekly, status) in enumerate(scaling):
-        row = [f"{logs:,}"]
-        for name, pair in (("weekly", weekly), ("status", status)):
+    for index, (logs, row) in enumerate(scaling):
+        for name in names:
+            pair = row[name]
             base = curves[name][0][1]
             here = pair.a.median
-            row += [
-                fmt_ms(here) if not pair.a.error else "ERROR",
-                fmt_mb(pair.a.peak_mb),
-                f"{here / base:.2f}x" if here is not None and base else "-",
-                pair.verdict(),
-                growth[name][index],
-            ]
+            rows.append(
+                [
+                    f"{logs:,}",
+                    name,
+                    fmt_ms(here) if not pair.a.error else "ERROR",
+                    fmt_mb(pair.a.peak_mb),
+                    f"{here / base:.2f}x" if here is not None and base else "-",
+                    pair.verdict(),
+                    growth[name][index],
+                ]
+            )
             if pair.a.error:
                 notes.append(f"  {pair.a.label}: {pair.a.error}")
-        rows.append(row)
     text = table(
-        [
-            "log entries",
-            "weekly ms",
-            "MB",
-            "vs first",
-            "< 1 s & 150 MB",
-            "linear",
-            "status ms",
-            "MB",
-            "vs first",
-            "< 1 s & 150 MB",
-            "linear",
-        ],
+        ["log entries", "command", "ms", "MB", "vs first", f"< {SCALE_MS:g} ms & {SCALE_MB:g} MB", "linear"],
         rows,
-        {0, 1, 2, 3, 6, 7, 8},
+        {0, 2, 3, 4},
     )
     text += "\n" + curve_lines(curves)
     if notes:
@@ -702,7 +892,7 @@ def curve_lines(curves: dict[str, list[tuple[int, float | None]]]) -> str:
     for name, points in curves.items():
         for logs, ms in points:
             bar = "#" * max(1, round(ms / scale)) if ms is not None else "(failed)"
-            lines.append(f"  {name:<6} {logs:>10,}  {fmt_ms(ms):>7} ms  {bar}")
+            lines.append(f"  {name:<12} {logs:>10,}  {fmt_ms(ms):>7} ms  {bar}")
     return "\n".join(lines)
 
 
@@ -772,9 +962,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--import-rows", type=int, default=None, help="CSV rows for `log import` (default 100000)")
     parser.add_argument("--quick", action="store_true", help="small data and 3 runs: a smoke run of the runner")
-    parser.add_argument("--only", choices=("pairs", "scaling", "lists"), help="run one part only")
+    parser.add_argument(
+        "--only", help=f"run these groups only, comma-separated ({', '.join(GROUPS)}; default: all)"
+    )
     parser.add_argument("--list-tasks", type=int, default=None, help="tasks for the long lists (default 10000)")
     parser.add_argument("--list-logs", type=int, default=None, help="log entries for the long lists (default 20000)")
+    parser.add_argument(
+        "--sources",
+        default=",".join(SOURCES),
+        help=f"data sources of the pairs, comma-separated ({', '.join(SOURCES)}; default: both)",
+    )
+    parser.add_argument(
+        "--max-load",
+        type=float,
+        help="before each pass, wait (up to 10 min) until the 1-minute load average is below this",
+    )
     parser.add_argument(
         "--db-url",
         help="run against this database URL instead of SQLite files in the work dir "
@@ -810,6 +1012,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.sizes = [int(size.replace("_", "")) for size in (args.sizes or "10000,100000,1000000").split(",") if size]
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    args.sources = [name.strip() for name in args.sources.split(",") if name.strip()]
+    unknown = [name for name in args.sources if name not in SOURCES]
+    if unknown or not args.sources:
+        parser.error(f"--sources: use {', '.join(SOURCES)}")
+    args.groups = [name.strip() for name in (args.only or ",".join(GROUPS)).split(",") if name.strip()]
+    if any(name not in GROUPS for name in args.groups):
+        parser.error(f"--only: use {', '.join(GROUPS)}")
     return args
 
 
@@ -853,59 +1062,91 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
     print("machine: " + ", ".join(f"{key} {value}" for key, value in facts.items() if key != "when"), flush=True)
     store = Store(workdir, args.db_url)
     started = time.perf_counter()
-    if args.only == "lists":
-        pairs, scaling, data_facts = [], [], {}
-    else:
-        pairs, scaling, data_facts = build_benchmarks(args, workdir, store, tw, tw_reason)
-    facts.update(data_facts)
+    pairs_wanted, scaling_wanted = "pairs" in args.groups, "scaling" in args.groups
+    versus: list[Versus] = []
+    others: list[Pair] = []
+    scaling: list[tuple[int, dict[str, Pair]]] = []
+    if pairs_wanted or scaling_wanted:
+        versus, others, scaling, data_facts = build_benchmarks(args, workdir, store, tw, tw_reason)
+        facts.update(data_facts)
     lists: list[Pair] = []
-    if args.only in (None, "lists"):
+    if "lists" in args.groups:
         lists, list_facts = build_long_lists(args, workdir, tw, tw_reason)
         facts.update(list_facts)
 
     groups: list[list[Command]] = []
-    if args.only != "scaling":
-        groups += [pair.commands() for pair in pairs]
     groups += [pair.commands() for pair in lists]
-    if args.only != "pairs":
-        for logs, weekly, status in scaling:
+    if pairs_wanted:
+        groups += [item.commands() for item in versus]
+        groups += [pair.commands() for pair in others]
+    if scaling_wanted:
+        for logs, row in scaling:
             if not (store.postgres and logs != args.logs):
-                groups.append([weekly.a, status.a])
+                groups.append([pair.a for pair in row.values()])
+    loads: list[float] = []
     print(f"timing: {args.runs} passes + 1 warm-up, as of {AS_OF} ...", flush=True)
-    run_passes(groups, args.runs, scratch)
-    if store.postgres and args.only != "pairs":
-        for logs, weekly, status in scaling:
+    run_passes(groups, args.runs, scratch, max_load=args.max_load, loads=loads)
+    if store.postgres and scaling_wanted:
+        for logs, row in scaling:
             if logs == args.logs:
                 continue
             print(f"PostgreSQL: regenerating with {logs:,} log entries ...", flush=True)
             url, _ = store.build(args.tasks, logs, seed=args.seed)
-            weekly.a.env["CAMPAIGN_DB"] = status.a.env["CAMPAIGN_DB"] = url
-            run_passes([[weekly.a, status.a]], args.runs, scratch, label=f"{logs:,}: ")
+            for pair in row.values():
+                pair.a.env["CAMPAIGN_DB"] = url
+            run_passes([[pair.a for pair in row.values()]], args.runs, scratch, label=f"{logs:,}: ",
+                       max_load=args.max_load, loads=loads)  # fmt: skip
+    facts["load average per pass"] = [round(load, 1) for load in loads]
 
     print()
     print(
         f"campaign {args.tasks:,} tasks; pairs on {args.logs:,} log entries; median of {args.runs} runs "
         f"(ms, wall clock of a fresh process); MB = peak RSS of the campaign process; ratio = campaign / reference"
     )
-    if args.only not in ("scaling", "lists"):
+    if pairs_wanted:
         print()
-        print(report_pairs(pairs))
+        print("Against Taskwarrior 2.6.2, the same tasks in two copies (each Taskwarrior task carries):")
+        from generate import TASKWARRIOR_COPIES
+
+        for copy, what in TASKWARRIOR_COPIES.items():
+            print(f"  {copy}: {what}")
+        print("Data sources (the same number of tasks and entries, two shapes and two ways in):")
+        for name in args.sources:
+            print(f"  {name}: {SOURCES[name].how}")
+        print()
+        print(report_versus(versus, [name for name in args.sources if any(v.source == name for v in versus)]))
+        rendering = rendering_lines(versus, [])
+        if rendering:
+            print("Rendering (table minus JSON of the same report):")
+            print("\n".join(rendering))
+        print()
+        print(report_pairs(others))
     if lists:
         print()
         print(f"Long lists: every row printed as a table ({args.list_tasks:,} tasks, {args.list_logs:,} log entries)")
         print(report_pairs(lists))
-    if args.only not in ("pairs", "lists"):
+    if scaling_wanted:
         print()
-        print(f"Scaling: {args.tasks:,} tasks, `campaign report weekly` and `campaign status` as of {AS_OF}")
+        print(f"Scaling: {args.tasks:,} tasks, generated data, as of {AS_OF}")
         print(report_scaling(scaling))
+        rendering = rendering_lines([], scaling)
+        if rendering:
+            print("Rendering at each size:")
+            print("\n".join(rendering))
     elapsed = time.perf_counter() - started
     load = os.getloadavg()
     facts["load average after"] = " ".join(f"{value:.1f}" for value in load)
-    print(f"\n(total {elapsed:.0f} s; load average now {facts['load average after']})")
-    if max(load[:2]) > (os.cpu_count() or 1):
+    if loads:
+        print(
+            f"\n(total {elapsed:.0f} s; load average at the passes: min {min(loads):.1f}, "
+            f"median {statistics.median(loads):.1f}, max {max(loads):.1f}; now {facts['load average after']})"
+        )
+    else:
+        print(f"\n(total {elapsed:.0f} s; load average now {facts['load average after']})")
+    if loads and statistics.median(loads) > (os.cpu_count() or 1):
         print(
             "WARNING: the machine was busy with other work (load above its CPU count): absolute times are "
-            "inflated; ratios within this run are still comparable."
+            "inflated; ratios within this run are still comparable. Run again with --max-load to wait for quiet."
         )
 
     if args.json is not None:
@@ -921,7 +1162,28 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
                 "import_rows": args.import_rows,
                 "as_of": AS_OF,
                 "db_url": args.db_url or "sqlite",
+                "sources": args.sources,
+                "max_load": args.max_load,
             },
+            "versus": [
+                {
+                    "name": item.name,
+                    "source": item.source,
+                    "limit": item.limit,
+                    "campaign": item.a.as_dict(),
+                    **{
+                        copy: {
+                            "ratio": item.ratio(copy),
+                            "verdict": item.verdict(copy),
+                            "reference": ref.as_dict() if ref else None,
+                        }
+                        for copy, ref in item.refs.items()
+                    },
+                }
+                for item in versus
+            ]
+            if pairs_wanted
+            else [],
             "pairs": [
                 {
                     "name": pair.name,
@@ -932,9 +1194,9 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
                     "reference": pair.b.as_dict() if pair.b else None,
                     "skipped": pair.skipped,
                 }
-                for pair in pairs
+                for pair in others
             ]
-            if args.only != "scaling"
+            if pairs_wanted
             else [],
             "long_lists": [
                 {
@@ -949,14 +1211,10 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
                 for pair in lists
             ],
             "scaling": [
-                {
-                    "logs": logs,
-                    "weekly": {"verdict": weekly.verdict(), **weekly.a.as_dict()},
-                    "status": {"verdict": status.verdict(), **status.a.as_dict()},
-                }
-                for logs, weekly, status in scaling
+                {"logs": logs, **{name: {"verdict": pair.verdict(), **pair.a.as_dict()} for name, pair in row.items()}}
+                for logs, row in scaling
             ]
-            if args.only != "pairs"
+            if scaling_wanted
             else [],
         }
         out.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -197,9 +197,12 @@ def test_add_runs_a_handful_of_queries(service, board):
         logs.add_log(service, type="ap phich", quantity="40", by="Phạm Thị Lan", task=board["posters"])
     finally:
         service.db.conn.set_trace_callback(None)
+    # The trace repeats a statement once per trigger step it runs (the log's totals,
+    # storage/summary.py): those are not round trips, count each statement once.
+    statements = [statement for index, statement in enumerate(statements) if statements[index - 1] != statement]
     # BEGIN; task; type by code, then by label; member and unit by name (lookup.party);
-    # the insert and its history (changeset, change); COMMIT
-    assert len(statements) <= 12, statements
+    # the insert and its history (changeset, change); COMMIT; the first phase's start (a warning)
+    assert len(statements) <= 13, statements
     assert sum(statement.startswith("INSERT") for statement in statements) == 3
 
 
@@ -369,7 +372,7 @@ def test_import_semicolons_any_column_order_and_vietnamese_header(fresh, tmp_pat
 
 
 def test_import_records_history_in_one_changeset(service, tmp_path):
-    path = write_csv(tmp_path / "a.csv", f"{HEADER}\n" + "1/5/2021,poster,1,,,,\n" * 5)
+    path = write_csv(tmp_path / "a.csv", f"{HEADER}\n" + "1/4/2021,poster,1,,,,\n" * 5)
     result = logs.import_logs(service, path)
     assert (result.ok, result.rows, result.imported) == (True, 5, 5)
     assert service.db.rows(
@@ -463,7 +466,7 @@ NOTE_TEXT = st.text(
 )
 ROW = st.fixed_dictionaries(
     {
-        "date": st.dates(dt.date(2021, 2, 1), dt.date(2021, 6, 30)),
+        "date": st.dates(dt.date(2021, 2, 1), AS_OF),  # nothing is logged after the as-of date
         "iso": st.booleans(),
         "type": st.sampled_from(TYPE_REFS),
         # whole numbers and halves: exact in binary, so sums compare exactly
@@ -526,6 +529,7 @@ def test_create_log_errors(service, board):
 
 def test_add_log_returns_the_entry(service, board):
     entry = logs.add_log(service, type="poster", quantity="40", by="lan")
+    assert entry.pop("warnings") == []
     assert entry == logs.get_log(service, entry["id"])
     assert entry["date"] == AS_OF
 

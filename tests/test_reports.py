@@ -240,7 +240,7 @@ def test_weekly_json_keys_are_the_contract(sample):
     ]  # fmt: skip
     assert {"id", "name", "entries", "quantity"} <= set(data["by_unit"][0])
     assert set(data["current_phase"]) == {"number", "name"}
-    assert {"id", "name", "entries", "quantity"} == set(data["by_member"][0])
+    assert {"id", "name", "entries", "quantity", "activity"} == set(data["by_member"][0])  # activity: additive
     assert {"id", "title", "completed_on"} <= set(data["completed"][0])
     assert {"id", "title", "due", "lead"} <= set(data["due_next_week"][0])
     assert {"id", "title", "due", "lead"} <= set(data["overdue"][0])
@@ -457,7 +457,12 @@ def test_week_spanning_two_phases(seed, fresh):
     data = fresh.json("--as-of", "5/5/2021", "report", "weekly", "--week", "2021-W17")
     assert (data["week"], data["start"], data["end"]) == ("2021-W17", "2021-04-26", "2021-05-02")
     assert data["activity"][0]["quantity"] == 15 and data["activity"][0]["entries"] == 2
-    assert data["by_member"] == [{"id": lan, "name": "Phạm Thị Lan", "entries": 2, "quantity": 15}]
+    assert data["by_member"] == [
+        {
+            "id": lan, "name": "Phạm Thị Lan", "entries": 2, "quantity": 15,
+            "activity": [{"type": "poster", "label": "poster", "unit": "tờ", "quantity": 15, "entries": 2}],
+        }
+    ]  # fmt: skip
     assert data["current_phase"]["number"] == 2
     text = fresh("--as-of", "5/5/2021", "report", "weekly", "--week", "2021-W17", ok=True).stdout
     assert "This week spans" in text and "Đợt 1" in text and "Đợt 2" in text

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from campaign_cli import __version__, i18n
+from campaign_cli import __version__, cli, i18n
 from campaign_cli.cli import click_i18n
 from campaign_cli.cli.state import AppState, get_state
 from campaign_cli.i18n import _
@@ -234,21 +234,45 @@ def root(
     state.argv = ctx.meta.get("campaign.argv", [])
 
 
-def _register() -> None:
-    from campaign_cli.cli import admin, log, member, phase, report, safety, task, types, unit
+#: The module of every top-level command. A run of ``campaign`` builds only
+#: the module its command lives in (cli/main.py): importing and converting the
+#: whole tree for ``log add`` costs about as much as the command itself. A
+#: command missing here still works (the whole tree is built), only slower;
+#: tests/test_startup.py checks that this map and the tree agree.
+#: Noun groups (``campaign task ...``): the command word and the module whose ``app`` it is.
+NOUN_GROUPS = {"phase": "phase", "unit": "unit", "member": "member", "task": "task", "log": "log", "type": "types"}
+#: Commands that modules put on the root app themselves (``register(app)``), and where they live.
+ROOT_COMMANDS = {
+    "init": "admin", "info": "admin", "config": "admin",
+    "status": "report", "report": "report",
+    "history": "safety", "undo": "safety", "redo": "safety", "export": "safety", "import": "safety",
+    "backup": "safety", "restore": "safety",
+}  # fmt: skip
+#: A run builds only its command's module (``cli/main.py``); --help and completion build them all,
+#: in this order (the order --help lists them in).
+_HELP_ORDER = ("admin", *NOUN_GROUPS.values(), "report", "safety")
+COMMAND_MODULES = dict(
+    sorted({**NOUN_GROUPS, **ROOT_COMMANDS}.items(), key=lambda item: _HELP_ORDER.index(item[1]))
+)
 
-    admin.register(app)
-    app.add_typer(phase.app, name="phase")
-    app.add_typer(unit.app, name="unit")
-    app.add_typer(member.app, name="member")
-    app.add_typer(task.app, name="task")
-    app.add_typer(log.app, name="log")
-    app.add_typer(types.app, name="type")
-    report.register(app)
-    safety.register(app)
+
+def _register(command: str | None = None) -> None:
+    """Put the commands on ``app``: all of them, or only the module that holds ``command``."""
+    from importlib import import_module
+
+    wanted = {COMMAND_MODULES[command]} if command in COMMAND_MODULES else set(COMMAND_MODULES.values())
+    for module in dict.fromkeys(COMMAND_MODULES.values()):  # in the order of the table: help lists them so
+        if module not in wanted:
+            continue
+        loaded = import_module(f"campaign_cli.cli.{module}")
+        if module in NOUN_GROUPS.values():
+            name = next(word for word, owner in NOUN_GROUPS.items() if owner == module)
+            app.add_typer(loaded.app, name=name)
+        else:
+            loaded.register(app)
 
 
-_register()
+_register(cli.ONLY_COMMAND)
 # --help, usage errors and the commands' docstrings in the chosen language (cli/click_i18n.py)
 click_i18n.install()
 click_i18n.translate_command_help(app)

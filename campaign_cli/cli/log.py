@@ -87,6 +87,12 @@ def log_add(
             what=_what(entry, current_language()), date=format_date(entry["date"]), id=entry["id"]
         )
     )
+    _warn(entry["warnings"])
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        typer.echo(_("Warning: {message}").format(message=warning), err=True)
 
 
 def _short_name(party: dict | None, unit_shorts: dict) -> str | None:
@@ -251,6 +257,7 @@ def log_edit(
             id=entry["id"], what=_what(entry, current_language()), date=format_date(entry["date"])
         )
     )
+    _warn(entry["warnings"])
 
 
 @app.command("remove")
@@ -321,6 +328,7 @@ def log_import(
         for hint in result.hints:
             typer.echo(hint, err=True)
         raise typer.Exit(1)
+    _warn(result.warnings)
     span = format_date(result.first_date)
     if result.last_date != result.first_date:
         span += f" – {format_date(result.last_date)}"

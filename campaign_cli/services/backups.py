@@ -113,8 +113,8 @@ def inspect_database(path: str | Path) -> dict[str, Any]:
     try:
         try:
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as exc:
-            reason = first_line(exc)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # SQLite's message may quote a damaged schema
+            reason = first_line(exc) if isinstance(exc, sqlite3.Error) else _("malformed database schema")
             raise Invalid(_("{path} is not an SQLite database ({reason})").format(path=path, reason=reason)) from None
         problems = damage(path)
         if problems:
@@ -122,7 +122,7 @@ def inspect_database(path: str | Path) -> dict[str, Any]:
                 path=path, problem="; ".join(problems[:3])))
         try:
             row = conn.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
             row = None
         if row is None:
             raise Invalid(_("{path} is not a campaign database (it has no schema version)").format(path=path))
@@ -139,8 +139,8 @@ def inspect_database(path: str | Path) -> dict[str, Any]:
         try:
             campaigns = [_text(name) for (name,) in conn.execute("SELECT name FROM campaign ORDER BY id")]
             counts = {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in COUNTED}
-        except sqlite3.DatabaseError as exc:
-            reason = first_line(exc)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            reason = first_line(exc) if isinstance(exc, sqlite3.Error) else _("malformed database schema")
             raise Invalid(_("{path} is not a campaign database ({reason})").format(path=path, reason=reason)) from None
     finally:
         conn.close()

@@ -262,7 +262,7 @@ def report_document(
         ends = [row["end"] for row in phases]
         end = None if (not ends or None in ends) else max(ends)
         completed = reports._task_list(  # noqa: SLF001
-            ctx, "t.status = 'done'", (), order="t.completed_on, t.id", many=True
+            ctx, "t.status = 'done'", (), order="t.completed_on, t.id"
         )
         document.update(
             period={"start": start, "end": end, "week": None, "week_number": None, "phase": None},

@@ -88,9 +88,16 @@ class EntryChecker:
     problem; :meth:`entry` checks a whole entry and reports every problem.
     """
 
-    def __init__(self, ctx: Context, *, brief: bool = False, bulk: bool = False):
+    def __init__(
+        self, ctx: Context, *, brief: bool = False, bulk: bool = False, until: dt.date | None = None, hint: str = ""
+    ):
         self.ctx = ctx
         self.campaign_id = ctx.campaign_id
+        #: The last day an entry may be dated (``log add``, ``edit`` and ``import``: the
+        #: as-of date, nothing is logged in the future); None for a plan, which records history.
+        self.until = until
+        #: The option that fixes a date after ``until`` ("--date"); empty for a file.
+        self.future_hint = hint
         #: Short messages for unknown types (an import lists the known ones once).
         self.brief = brief
         self.unknown_type = False
@@ -108,7 +115,10 @@ class EntryChecker:
         self.note = _Memo(lambda text: validate.text(text, "note", multiline=True, max_len=NOTE_MAX_LEN))
 
     def date(self, value: dt.date | str | None) -> dt.date:
-        return value if isinstance(value, dt.date) else self._date(value)
+        day = value if isinstance(value, dt.date) else self._date(value)
+        if self.until is not None and day > self.until:
+            raise Invalid(future_message(day, self.until, self.future_hint))
+        return day
 
     def _parse_date(self, text: str | None) -> dt.date:
         if _blank(text):
@@ -192,6 +202,39 @@ class EntryChecker:
         raise problems[0].__class__("; ".join(problem.message for problem in problems))
 
 
+def _day(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def future_message(day: dt.date, today: dt.date, option: str = "") -> str:
+    """Why an entry dated after the as-of date is refused, and how to fix it."""
+    if option:
+        return _(
+            "an activity cannot be logged in the future: {day} is after the as-of date {today}; "
+            "give the day it was done with {option}, or set --as-of to a later day"
+        ).format(day=_day(day), today=_day(today), option=option)
+    return _(
+        "an activity cannot be logged in the future: {day} is after the as-of date {today}; "
+        "correct the date, or set --as-of to a later day"
+    ).format(day=_day(day), today=_day(today))
+
+
+def first_phase_start(ctx: Context) -> dt.date | None:
+    """The day the campaign's first phase starts (None without phases)."""
+    from campaign_cli.services.dates import coerce_date
+
+    return coerce_date(ctx.db.scalar("SELECT MIN(start_date) FROM phase WHERE campaign_id = ?", (ctx.campaign_id,)))
+
+
+def early_warning(day: dt.date, first: dt.date | None) -> str | None:
+    """A warning for an entry dated before the first phase (it is written all the same)."""
+    if first is None or day >= first:
+        return None
+    return _("{day} is before the first phase, which starts {first}; the entry was logged all the same").format(
+        day=_day(day), first=_day(first)
+    )
+
+
 def _check_quantity(value: float | int | str | None) -> float:
     if _blank(value):
         return 1.0
@@ -228,9 +271,14 @@ def create_log(
     return entry_id
 
 
-def _create(ctx: Context, tx: Transaction, **fields: Any) -> tuple[int, dict[str, Any]]:
-    """Insert one entry; returns its id and the entry as ``list_logs`` shows it, without reading it back."""
-    values, type_row, party, task_row = EntryChecker(ctx).entry(created_at=utc_now(), **fields)
+def _create(ctx: Context, tx: Transaction, *, checker: EntryChecker | None = None, **fields: Any):
+    """Insert one entry; returns its id and the entry as ``list_logs`` shows it, without reading it back.
+
+    A plan or an import of a whole campaign records history as it was: its
+    checker takes any date. ``log add`` passes one that refuses the future.
+    """
+    checker = checker or EntryChecker(ctx)
+    values, type_row, party, task_row = checker.entry(created_at=utc_now(), **fields)
     entry_id = tx.insert("activity", dict(zip(ACTIVITY_COLUMNS, values, strict=True)))
     return entry_id, _shape_new(entry_id, values, type_row, party, task_row)
 
@@ -246,12 +294,19 @@ def add_log(
     place: str = "",
     note: str = "",
 ) -> dict[str, Any]:
-    """Log one entry (date: the as-of date) and return it as ``list_logs`` shows it."""
+    """Log one entry (date: the as-of date) and return it as ``list_logs`` shows it.
+
+    A date after the as-of date is refused (nothing is logged in the future);
+    one before the first phase is logged with a warning in ``warnings``.
+    """
+    checker = EntryChecker(ctx, until=ctx.today, hint="--date")
     with ctx.transaction() as tx:
         _entry_id, entry = _create(
-            ctx, tx, on_date=on_date or ctx.today, type=type, quantity=quantity, by=by, task=task,
+            ctx, tx, checker=checker, on_date=on_date or ctx.today, type=type, quantity=quantity, by=by, task=task,
             place=place, note=note,
         )
+    warning = early_warning(entry["date"], first_phase_start(ctx))
+    entry["warnings"] = [warning] if warning else []
     return entry
 
 
@@ -267,12 +322,15 @@ def edit_log(
     place: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
-    """Correct an entry; ``by=None`` / ``task=None`` detach it, leaving them out keeps them."""
+    """Correct an entry; ``by=None`` / ``task=None`` detach it, leaving them out keeps them.
+
+    A new date follows the rules of :func:`add_log` (``warnings`` in the result).
+    """
     if (on_date, type, quantity, place, note) == (None,) * 5 and by is UNSET and task is UNSET:
         raise Invalid(_("nothing to change: give --date, --type, --qty, --by, --task, --place or --note"))
     with ctx.transaction() as tx:
         entry_id = _entry_row_id(ctx, ref)
-        checker = EntryChecker(ctx)
+        checker = EntryChecker(ctx, until=ctx.today, hint="--date")
         values: dict[str, Any] = {}
         if on_date is not None:
             values["on_date"] = checker.date(on_date)
@@ -295,7 +353,10 @@ def edit_log(
         if note is not None:
             values["note"] = checker.note(note)
         tx.update("activity", entry_id, values)
-    return get_log(ctx, entry_id)
+    entry = get_log(ctx, entry_id)
+    warning = early_warning(on_date, first_phase_start(ctx)) if on_date is not None else None
+    entry["warnings"] = [warning] if warning else []
+    return entry
 
 
 def remove_log(ctx: Context, ref: int | str) -> dict[str, Any]:
@@ -471,6 +532,8 @@ class ImportResult:
     hints: list[str] = field(default_factory=list)
     first_date: dt.date | None = None
     last_date: dt.date | None = None
+    #: Written all the same, but worth a look (entries dated before the first phase).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -498,8 +561,10 @@ def import_log_rows(ctx: Context, records, *, source: str, dry_run: bool = False
     the spreadsheet (XLSX) readers so both obey exactly the same rules.
     """
     result = ImportResult(path=source, dry_run=dry_run)
-    checker = EntryChecker(ctx, brief=True, bulk=True)
+    checker = EntryChecker(ctx, brief=True, bulk=True, until=ctx.today)
     check, created_at = checker.entry, utc_now()
+    first_phase = first_phase_start(ctx)
+    early: list[int] = []
     rows: list[tuple] = []
     with ctx.transaction() as tx:
         for line, row in records:
@@ -514,6 +579,8 @@ def import_log_rows(ctx: Context, records, *, source: str, dry_run: bool = False
             except CampaignError as exc:
                 result.errors.append(ImportProblem(line, exc.message))
                 continue
+            if first_phase is not None and values[1] < first_phase:
+                early.append(line)
             if not result.errors:
                 rows.append(values)
         if result.rows == 0:
@@ -526,12 +593,27 @@ def import_log_rows(ctx: Context, records, *, source: str, dry_run: bool = False
             )
         if result.errors:
             return result
+        if early:
+            result.warnings.append(_early_lines(early, first_phase))
         days = [values[1] for values in rows]
         result.first_date, result.last_date = min(days), max(days)
         if not dry_run:
             tx.insert_many("activity", ACTIVITY_COLUMNS, rows)
             result.imported = len(rows)
     return result
+
+
+def _early_lines(lines: list[int], first: dt.date, shown: int = 10) -> str:
+    """One warning for every line dated before the first phase (the first few named)."""
+    from campaign_cli.i18n import ngettext
+
+    named = ", ".join(str(line) for line in lines[:shown]) + (", …" if len(lines) > shown else "")
+    return ngettext(
+        "{n} entry is dated before the first phase, which starts {first} (line {lines}); it was imported all the same",
+        "{n} entries are dated before the first phase, which starts {first} (lines {lines}); "
+        "they were imported all the same",
+        len(lines),
+    ).format(n=len(lines), first=_day(first), lines=named)
 
 
 def _csv_records(path: Path):

@@ -4,12 +4,18 @@ Every report is a function of the context (database, as-of date ``ctx.today``)
 returning a dict of plain values (``datetime.date`` for dates, ``int``/``float``
 for numbers). The CLI turns it into a View; no renderer computes anything.
 Aggregation happens in SQL (``GROUP BY``); Python loops only over groups,
-tasks, members, units or days, never over log rows.
+tasks, members, units or days, never over log rows. Quantities logged come
+from the log's totals (``storage/summary.py``: per day and type, per day and
+who, per task with running totals), kept by triggers, never from the entries
+themselves (except the last few entries ``status`` lists), so a report costs
+the same with 10,000 entries or 1,000,000.
 
 Definitions (see CLI.md, "Meanings"):
 
-- Only log entries dated on or before the as-of date count, everywhere.
-- Overdue: due before the as-of date, status not ``done`` or ``cancelled``.
+- As of a day means as it stood that day (services/tasks.py): only log
+  entries dated on or before the as-of date count, everywhere, and a task is
+  done only if it was completed by then.
+- Overdue: due before the as-of date, status on that day not ``done`` or ``cancelled``.
 - Task progress: a task marked done counts 1; with a target above zero,
   logged quantity (entries linked to the task) / target, capped at 1;
   otherwise (no target, or a target of 0, which sets no quantity) 0.
@@ -39,7 +45,7 @@ from typing import Any
 
 from campaign_cli.services.context import Context
 from campaign_cli.services.dates import coerce_date, iso_week_label
-from campaign_cli.services.tasks import task_overdue_sql, task_progress, task_progress_sql
+from campaign_cli.services.tasks import LOGGED_SQL, task_progress, task_progress_sql, tasks_as_of
 from campaign_cli.vocabulary import TaskStatus, codes
 
 SCHEMA_VERSION = 1
@@ -82,17 +88,23 @@ WEEKLY_KEYS = (
 STATUSES = codes(TaskStatus)
 
 # -- shared SQL ---------------------------------------------------------------
-# Progress and overdue come from services.tasks (task_progress_sql,
-# task_overdue_sql), so every number the tool shows is computed one way.
+# Tasks as they stood on the as-of date, their progress and overdue come from
+# services.tasks (tasks_as_of, task_progress_sql), so every number the tool
+# shows is computed one way. Every ``t`` below is a task as of that day.
 OPEN_SQL = "t.status NOT IN ('done', 'cancelled')"
 #: A task's unit of measure: its own, else its activity type's (``at``).
 TASK_UNIT_SQL = "COALESCE(NULLIF(t.unit_of_measure, ''), at.unit, '')"
 
 
 def _progress(ctx: Context, ids_sql: str, params: tuple | list = ()):
-    """Progress of a few tasks (``ids_sql`` selects their ids): tasks.task_progress_sql,
-    which sums each task's entries through the index on ``activity.task_id``."""
-    return task_progress_sql(ctx.today, ids_sql, list(params))
+    """Progress of the tasks ``ids_sql`` selects: tasks.task_progress_sql, one probe
+    per task into the log's running totals (storage/summary.py)."""
+    return task_progress_sql(ctx.today, ctx.campaign_id, ids_sql, list(params))
+
+
+def _as_of(ctx: Context):
+    """The campaign's tasks as they stood on the as-of date (tasks.tasks_as_of)."""
+    return tasks_as_of(ctx.today, ctx.campaign_id)
 
 
 def _campaign_tasks(ctx: Context):
@@ -186,34 +198,49 @@ def campaign_facts(ctx: Context) -> dict[str, Any]:
 
 def phase_rows(ctx: Context) -> list[dict[str, Any]]:
     """Every phase with its task counts, progress, time elapsed and state."""
+    return _task_figures(ctx)[0]
+
+
+def _task_figures(ctx: Context) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """(:func:`phase_rows`, :func:`task_counts`) from one pass over the tasks as of the as-of date.
+
+    SQL groups the tasks by phase and status (at most phases x 5 groups,
+    with their progress summed); Python adds the groups up.
+    """
     today = ctx.today
     p = _campaign_tasks(ctx)
-    rows = ctx.db.dicts(
-        "SELECT p.id, p.number, p.name, p.start_date, p.end_date, "
-        "COUNT(x.id) AS total, "
-        "SUM(CASE WHEN x.status = 'done' THEN 1 ELSE 0 END) AS done, "
-        "SUM(x.overdue) AS overdue, "
-        "SUM(CASE WHEN x.status <> 'cancelled' THEN 1 ELSE 0 END) AS active, "
-        "AVG(CASE WHEN x.status <> 'cancelled' THEN x.progress END) AS progress "
-        "FROM phase p LEFT JOIN ("
-        f"SELECT t.id, t.phase_id, t.status, CASE WHEN {task_overdue_sql()} THEN 1 ELSE 0 END AS overdue, "
-        f"{p.progress} AS progress FROM {p.tasks} WHERE t.campaign_id = ?"
-        ") x ON x.phase_id = p.id "
-        "WHERE p.campaign_id = ? "
-        "GROUP BY p.id, p.number, p.name, p.start_date, p.end_date ORDER BY p.number",
-        (today, *p.params, ctx.campaign_id, ctx.campaign_id),
+    groups = ctx.db.rows(
+        f"SELECT t.phase_id, t.status, COUNT(*), SUM(t.overdue), SUM({p.progress}) FROM {p.tasks} "
+        "GROUP BY t.phase_id, t.status",
+        p.params,
     )
+    counts = {status: 0 for status in STATUSES}
+    overdue_total = 0
+    per_phase: dict[int, dict[str, float]] = {}
+    for phase_id, status, count, overdue, progress in groups:
+        count, overdue = int(count), int(overdue or 0)
+        counts[status] += count
+        overdue_total += overdue
+        figures = per_phase.setdefault(phase_id, {"total": 0, "done": 0, "overdue": 0, "active": 0, "progress": 0.0})
+        figures["total"] += count
+        figures["overdue"] += overdue
+        if status == "done":
+            figures["done"] += count
+        if status != "cancelled":
+            figures["active"] += count
+            figures["progress"] += float(progress or 0)
     phases = []
-    for row in rows:
-        start, end = coerce_date(row["start_date"]), coerce_date(row["end_date"])
+    for phase in phase_dates(ctx):
+        figures = per_phase.get(phase["id"], {"total": 0, "done": 0, "overdue": 0, "active": 0, "progress": 0.0})
+        start, end = phase["start"], phase["end"]
         elapsed = time_elapsed(start, end, today)
-        progress = ratio(row["progress"])
-        overdue, active = int(row["overdue"] or 0), int(row["active"] or 0)
+        active, overdue = int(figures["active"]), int(figures["overdue"])
+        progress = ratio(figures["progress"] / active) if active else None
         phases.append(
             {
-                "id": row["id"],
-                "number": row["number"],
-                "name": row["name"],
+                "id": phase["id"],
+                "number": phase["number"],
+                "name": phase["name"],
                 "start": start,
                 "end": end,
                 "progress": progress,
@@ -221,11 +248,11 @@ def phase_rows(ctx: Context) -> list[dict[str, Any]]:
                 "state": phase_state(
                     progress=progress, elapsed=elapsed, started=today >= start, overdue=overdue, active=active
                 ),
-                "tasks": {"total": int(row["total"] or 0), "done": int(row["done"] or 0), "overdue": overdue},
+                "tasks": {"total": int(figures["total"]), "done": int(figures["done"]), "overdue": overdue},
                 "active": active,
             }
         )
-    return phases
+    return phases, {"total": sum(counts.values()), **counts, "overdue": overdue_total}
 
 
 def phase_dates(ctx: Context) -> list[dict[str, Any]]:
@@ -260,16 +287,16 @@ def public_phase(phase: dict[str, Any]) -> dict[str, Any]:
 
 
 def task_counts(ctx: Context) -> dict[str, int]:
+    """Tasks per status as of the as-of date, and how many were overdue that day."""
     counts = {status: 0 for status in STATUSES}
-    for status, count in ctx.db.rows(
-        "SELECT status, COUNT(*) FROM task WHERE campaign_id = ? GROUP BY status", (ctx.campaign_id,)
+    overdue = 0
+    asof = _as_of(ctx)
+    for status, count, late in ctx.db.rows(
+        f"SELECT t.status, COUNT(*), SUM(t.overdue) FROM {asof.sql} t GROUP BY t.status", asof.params
     ):
         counts[status] = int(count)
-    overdue = ctx.db.scalar(
-        f"SELECT COUNT(*) FROM task t WHERE t.campaign_id = ? AND {task_overdue_sql()}",
-        (ctx.campaign_id, ctx.today),
-    )
-    return {"total": sum(counts.values()), **counts, "overdue": int(overdue or 0)}
+        overdue += int(late or 0)
+    return {"total": sum(counts.values()), **counts, "overdue": overdue}
 
 
 def assignees(ctx: Context, task_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -314,21 +341,18 @@ def _party(member_id, member_name, unit_id, unit_name, unit_short) -> dict[str, 
 
 
 def logged_by_task(ctx: Context) -> dict[int, float]:
-    """Quantity logged against each task up to the as-of date: one GROUP BY pass over the log.
+    """Quantity logged against each task of the campaign up to the as-of date.
 
-    Used by the reports that list every task: one sequential pass costs less
-    than probing the log once per task. The unary ``+`` (valid on integers in
-    SQLite and PostgreSQL) keeps SQLite from walking an index in random
-    order over most of the table.
+    One probe per task into the running totals (``log_task_day``): the cost
+    follows the number of tasks, not of entries.
     """
     return {
         task_id: total
         for task_id, total in ctx.db.rows(
-            "SELECT a.task_id + 0 AS task, SUM(a.quantity) FROM activity a "
-            "WHERE +a.campaign_id = ? AND a.on_date <= ? GROUP BY a.task_id + 0",
-            (ctx.campaign_id, ctx.today),
+            f"SELECT t.id, {LOGGED_SQL.format(task='t')} FROM task t WHERE t.campaign_id = ?",
+            (ctx.today, ctx.campaign_id),
         )
-        if task_id is not None
+        if total is not None
     }
 
 
@@ -338,42 +362,30 @@ def _task_list(
     params: tuple,
     order: str = "t.due, t.id",
     *,
-    many: bool = False,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Tasks matching ``where`` (over ``task t``) with progress, lead and support.
+    """Tasks matching ``where`` (over the tasks as of the as-of date, ``t``) with progress, lead and support.
 
-    A few tasks (``limit``, or a filter that keeps a handful): logged
-    quantities and progress come from tasks.task_progress_sql, probing the
-    log per task. ``many`` (every task of a phase or campaign): logged
-    quantities come from :func:`logged_by_task` and progress from the same
-    rule in Python, tasks.task_progress.
+    Logged quantities and progress come from tasks.task_progress_sql: one
+    probe into the log's running totals per task listed, whether the list
+    holds 15 tasks or every task of the campaign. ``limit``: the first ones
+    in ``order``.
     """
     select = (
-        "SELECT t.id, t.title, t.status, t.due, t.target, t.completed_on, t.phase_id, t.type_id, "
+        "SELECT t.id, t.title, t.status, t.due, t.target, t.completed_on, t.phase_id, t.type_id, t.overdue, "
         f"{TASK_UNIT_SQL} AS unit"
     )
-    if many:
-        logged = logged_by_task(ctx)
-        rows = ctx.db.dicts(
-            f"{select} FROM task t LEFT JOIN activity_type at ON at.id = t.type_id "
-            f"WHERE t.campaign_id = ? AND {where} ORDER BY {order}",
-            (ctx.campaign_id, *params),
-        )
-        for row in rows:
-            row["logged"] = logged.get(row["id"], 0)
-            row["progress"] = task_progress(row["status"], row["target"], row["logged"])
-    else:
-        ids = f"SELECT t.id FROM task t WHERE t.campaign_id = ? AND {where}"
-        ids_params: tuple = (ctx.campaign_id, *params)
-        if limit is not None:
-            ids, ids_params = f"{ids} ORDER BY {order} LIMIT ?", (*ids_params, limit)
-        p = _progress(ctx, ids, ids_params)
-        rows = ctx.db.dicts(
-            f"{select}, {p.logged} AS logged, {p.progress} AS progress "
-            f"FROM {p.tasks} LEFT JOIN activity_type at ON at.id = t.type_id ORDER BY {order}",
-            p.params,
-        )
+    asof = _as_of(ctx)
+    ids = f"SELECT t.id FROM {asof.sql} t WHERE {where}"
+    ids_params: tuple = (*asof.params, *params)
+    if limit is not None:
+        ids, ids_params = f"{ids} ORDER BY {order} LIMIT ?", (*ids_params, limit)
+    p = _progress(ctx, ids, ids_params)
+    rows = ctx.db.dicts(
+        f"{select}, {p.logged} AS logged, {p.progress} AS progress "
+        f"FROM {p.tasks} LEFT JOIN activity_type at ON at.id = t.type_id ORDER BY {order}",
+        p.params,
+    )
     people = assignees(ctx, [row["id"] for row in rows])
     today = ctx.today
     tasks = []
@@ -381,7 +393,7 @@ def _task_list(
         due = coerce_date(row["due"])
         lead = people.get(row["id"], {}).get("lead")
         support = people.get(row["id"], {}).get("support", [])
-        is_open = row["status"] not in ("done", "cancelled")
+        is_late = bool(row["overdue"])
         tasks.append(
             {
                 "id": row["id"],
@@ -400,77 +412,131 @@ def _task_list(
                 "lead_short": lead["short"] if lead else None,
                 "support": [party["name"] for party in support],
                 "support_short": [party["short"] for party in support],
-                "overdue": bool(is_open and due is not None and due < today),
-                "days_late": (today - due).days if is_open and due is not None and due < today else None,
+                "overdue": is_late,
+                "days_late": (today - due).days if is_late else None,
                 "days_left": (due - today).days if due is not None else None,
             }
         )
     return tasks
 
 
+def task_briefs(
+    ctx: Context, where: str, params: tuple, order: str = "t.due, t.id", *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Tasks matching ``where`` (over the tasks as of the as-of date, ``t``) for a list of names and dates.
+
+    One query: id, title, status, due, completed_on, lead, overdue, days
+    late or left; no progress and no supporters (see :func:`_task_list` for
+    those). The lists of ``status`` and ``report weekly`` may hold thousands
+    of overdue tasks: they cost one indexed lookup of the lead each.
+    """
+    asof = _as_of(ctx)
+    sql = (
+        "SELECT t.id, t.title, t.status, t.due, t.completed_on, t.phase_id, t.overdue, "
+        "a.member_id, m.name AS member_name, a.unit_id, u.name AS unit_name, u.short AS unit_short "
+        f"FROM {asof.sql} t "
+        "LEFT JOIN assignment a "
+        "ON a.id = (SELECT MIN(x.id) FROM assignment x WHERE x.task_id = t.id AND x.role = 'lead') "
+        "LEFT JOIN member m ON m.id = a.member_id LEFT JOIN unit u ON u.id = a.unit_id "
+        f"WHERE {where} ORDER BY {order}"
+    )
+    values: tuple = (*asof.params, *params)
+    if limit is not None:
+        sql, values = sql + " LIMIT ?", (*values, limit)
+    today = ctx.today
+    result = []
+    for (task_id, title, status, due, completed_on, phase_id, overdue,
+         member_id, member_name, unit_id, unit_name, unit_short) in ctx.db.rows(sql, values):  # fmt: skip
+        due = coerce_date(due)
+        lead = _party(member_id, member_name, unit_id, unit_name, unit_short)
+        late = bool(overdue)
+        result.append(
+            {
+                "id": task_id,
+                "title": title,
+                "status": status,
+                "phase_id": phase_id,
+                "due": due,
+                "completed_on": coerce_date(completed_on),
+                "lead": lead["name"] if lead else None,
+                "lead_short": lead["short"] if lead else None,
+                "overdue": late,
+                "days_late": (today - due).days if late else None,
+                "days_left": (due - today).days if due is not None else None,
+            }
+        )
+    return result
+
+
 def overdue_tasks(ctx: Context, limit: int | None = None) -> list[dict[str, Any]]:
     """Overdue tasks, longest overdue first (the first ``limit`` of them)."""
-    where = f"{task_overdue_sql()}"
-    if limit is None:
-        # how many there are decides how to compute their progress
-        count = ctx.db.scalar(
-            f"SELECT COUNT(*) FROM task t WHERE t.campaign_id = ? AND {where}", (ctx.campaign_id, ctx.today)
-        )
-        return _task_list(ctx, where, (ctx.today,), many=count > MANY_TASKS)
-    return _task_list(ctx, where, (ctx.today,), limit=limit)
+    return task_briefs(ctx, "t.overdue = 1", (), limit=limit)
 
 
 def tasks_due_between(ctx: Context, first: dt.date, last: dt.date, limit: int | None = None) -> list[dict[str, Any]]:
     """Open tasks due from ``first`` to ``last`` inclusive, soonest first."""
-    return _task_list(ctx, f"{OPEN_SQL} AND t.due >= ? AND t.due <= ?", (first, last), limit=limit)
+    return task_briefs(ctx, f"{OPEN_SQL} AND t.due >= ? AND t.due <= ?", (first, last), limit=limit)
 
 
 def count_due_between(ctx: Context, first: dt.date, last: dt.date) -> int:
+    asof = _as_of(ctx)
     return int(
         ctx.db.scalar(
-            f"SELECT COUNT(*) FROM task t WHERE t.campaign_id = ? AND {OPEN_SQL} AND t.due >= ? AND t.due <= ?",
-            (ctx.campaign_id, first, last),
+            f"SELECT COUNT(*) FROM {asof.sql} t WHERE {OPEN_SQL} AND t.due >= ? AND t.due <= ?",
+            (*asof.params, first, last),
         )
     )
 
 
 def party_load(ctx: Context, kind: str) -> list[dict[str, Any]]:
-    """Per member (or unit): tasks not cancelled, as lead and as support, done, overdue."""
-    column = "member_id" if kind == "member" else "unit_id"
-    load = {
-        row[column]: row
-        for row in ctx.db.dicts(
-            f"SELECT a.{column}, COUNT(DISTINCT t.id) AS tasks_total, "
-            "COUNT(DISTINCT CASE WHEN a.role = 'lead' THEN t.id END) AS tasks_lead, "
-            "COUNT(DISTINCT CASE WHEN a.role = 'support' THEN t.id END) AS tasks_support, "
-            "COUNT(DISTINCT CASE WHEN t.status = 'done' THEN t.id END) AS tasks_done, "
-            f"COUNT(DISTINCT CASE WHEN {task_overdue_sql()} THEN t.id END) AS overdue "
-            "FROM assignment a JOIN task t ON t.id = a.task_id "
-            f"WHERE t.campaign_id = ? AND a.{column} IS NOT NULL AND t.status <> 'cancelled' "
-            f"GROUP BY a.{column}",
-            (ctx.today, ctx.campaign_id),
-        )
-    }
-    if kind == "member":
-        parties = ctx.db.dicts(
-            "SELECT m.id, m.name, m.role, m.title, u.name AS unit, u.short AS unit_short "
-            "FROM member m LEFT JOIN unit u ON u.id = m.unit_id WHERE m.campaign_id = ?",
-            (ctx.campaign_id,),
-        )
-    else:
-        parties = ctx.db.dicts("SELECT id, name, short FROM unit WHERE campaign_id = ?", (ctx.campaign_id,))
-    result = []
-    for party in sort_parties(parties, kind):
-        counts = load.get(party["id"], {})
-        row = {"id": party["id"], "name": party["name"]}
-        if kind == "member":
-            row["role"] = party["role"]
-        else:
-            row["short"] = party["short"] or party["name"]
-        for key in ("tasks_total", "tasks_lead", "tasks_support", "tasks_done", "overdue"):
-            row[key] = int(counts.get(key) or 0)
-        row["open"] = row["tasks_total"] - row["tasks_done"]
-        result.append(row)
+    """Per member (or unit): tasks not cancelled, as lead and as support, done, overdue (as of the as-of date)."""
+    return party_loads(ctx)[kind]
+
+
+def party_loads(ctx: Context) -> dict[str, list[dict[str, Any]]]:
+    """The load of every member and every unit (:func:`party_load`), in one pass over the assignments.
+
+    The join starts from the tasks and probes each one's assignments (CROSS
+    JOIN fixes that order in SQLite): starting from the assignments in
+    member order, which SQLite prefers to save a sort, reads the wide task
+    rows at random and costs twice as much.
+    """
+    asof = _as_of(ctx)
+    load: dict[tuple[str, int], tuple] = {}
+    for member_id, unit_id, *counts in ctx.db.rows(
+        "SELECT a.member_id, a.unit_id, COUNT(DISTINCT t.id), "
+        "COUNT(DISTINCT CASE WHEN a.role = 'lead' THEN t.id END), "
+        "COUNT(DISTINCT CASE WHEN a.role = 'support' THEN t.id END), "
+        "COUNT(DISTINCT CASE WHEN t.status = 'done' THEN t.id END), "
+        "COUNT(DISTINCT CASE WHEN t.overdue = 1 THEN t.id END) "
+        f"FROM {asof.sql} t CROSS JOIN assignment a WHERE a.task_id = t.id AND t.status <> 'cancelled' "
+        "GROUP BY a.member_id, a.unit_id",
+        asof.params,
+    ):
+        key = ("member", member_id) if member_id is not None else ("unit", unit_id)
+        load[key] = tuple(int(count or 0) for count in counts)
+    members = ctx.db.dicts(
+        "SELECT m.id, m.name, m.role, m.title, u.name AS unit, u.short AS unit_short "
+        "FROM member m LEFT JOIN unit u ON u.id = m.unit_id WHERE m.campaign_id = ?",
+        (ctx.campaign_id,),
+    )
+    units = ctx.db.dicts("SELECT id, name, short FROM unit WHERE campaign_id = ?", (ctx.campaign_id,))
+    result: dict[str, list[dict[str, Any]]] = {}
+    for kind, parties in (("member", members), ("unit", units)):
+        rows = []
+        for party in sort_parties(parties, kind):
+            row = {"id": party["id"], "name": party["name"]}
+            if kind == "member":
+                row["role"] = party["role"]
+            else:
+                row["short"] = party["short"] or party["name"]
+            counts = load.get((kind, party["id"]), (0, 0, 0, 0, 0))
+            for key, count in zip(("tasks_total", "tasks_lead", "tasks_support", "tasks_done", "overdue"), counts,
+                                  strict=True):  # fmt: skip
+                row[key] = count
+            row["open"] = row["tasks_total"] - row["tasks_done"]
+            rows.append(row)
+        result[kind] = rows
     return result
 
 
@@ -488,13 +554,13 @@ def sort_parties(rows: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
 def activity_totals(
     ctx: Context, first: dt.date | None = None, last: dt.date | None = None, *, lang: str | None = None
 ) -> list[dict[str, Any]]:
-    """Quantity and number of entries per activity type, dated first..last (and <= as-of)."""
+    """Quantity and number of entries per activity type, dated first..last (and <= as-of), from the day totals."""
     where, params = _log_window(ctx, first, last)
     label = _label_column(lang)
     rows = ctx.db.dicts(
         f"SELECT at.id, at.code, at.{label} AS label, at.unit, x.quantity, x.entries FROM ("
-        "SELECT a.type_id, SUM(a.quantity) AS quantity, COUNT(a.id) AS entries "
-        f"FROM activity a WHERE {where} GROUP BY a.type_id"
+        "SELECT s.type_id, SUM(s.quantity) AS quantity, SUM(s.entries) AS entries "
+        f"FROM log_day_type s WHERE {where} GROUP BY s.type_id"
         ") x JOIN activity_type at ON at.id = x.type_id ORDER BY at.id",
         params,
     )
@@ -510,13 +576,10 @@ def activity_totals(
     ]
 
 
-def _log_window(ctx: Context, first: dt.date | None, last: dt.date | None, alias: str = "a") -> tuple[str, tuple]:
+def _log_window(ctx: Context, first: dt.date | None, last: dt.date | None, alias: str = "s") -> tuple[str, tuple]:
+    """Days ``first``..``last`` (and not after the as-of date) of a log total table (storage.summary)."""
     last = ctx.today if last is None else min(last, ctx.today)
-    # Everything up to a date is most of the log: one sequential pass ("+"
-    # keeps SQLite off the date index, whose random order costs 3x); a
-    # window with a first day (a week, a phase) is what that index is for.
-    campaign = f"+{alias}.campaign_id" if first is None else f"{alias}.campaign_id"
-    where = f"{campaign} = ? AND {alias}.on_date <= ?"
+    where = f"{alias}.campaign_id = ? AND {alias}.on_date <= ?"
     params: tuple = (ctx.campaign_id, last)
     if first is not None:
         where += f" AND {alias}.on_date >= ?"
@@ -524,32 +587,65 @@ def _log_window(ctx: Context, first: dt.date | None, last: dt.date | None, alias
     return where, params
 
 
-def work_by(ctx: Context, kind: str, first: dt.date | None = None, last: dt.date | None = None) -> list[dict[str, Any]]:
-    """Entries and quantity per member (or unit) who logged work in the window."""
+def work_by(
+    ctx: Context, kind: str, first: dt.date | None = None, last: dt.date | None = None, *, lang: str | None = None
+) -> list[dict[str, Any]]:
+    """Per member (or unit) who logged work in the window: entries, and quantities per activity type.
+
+    Quantities of different types are in different units (5 broadcasts and 6
+    candidate introductions are not "11"): ``activity`` gives each type's
+    quantity in its unit, as ``activity_totals`` does for the whole log.
+    ``quantity`` (CLI.md's key, kept) adds up the quantities of every type
+    regardless of unit; it means something only when there is one type.
+    """
     where, params = _log_window(ctx, first, last)
     column = "member_id" if kind == "member" else "unit_id"
-    table = "member" if kind == "member" else "unit"
-    extra = "" if kind == "member" else ", p.short"
-    rows = ctx.db.dicts(
-        f"SELECT p.id, p.name{extra}, COUNT(a.id) AS entries, SUM(a.quantity) AS quantity "
-        f"FROM activity a JOIN {table} p ON p.id = a.{column} WHERE {where} "
-        f"GROUP BY p.id, p.name{extra}",
+    label = _label_column(lang)
+    groups = ctx.db.dicts(
+        f"SELECT x.party, at.id AS type_id, at.code, at.{label} AS label, at.unit, x.entries, x.quantity FROM ("
+        f"SELECT s.{column} AS party, s.type_id, SUM(s.entries) AS entries, SUM(s.quantity) AS quantity "
+        f"FROM log_day_party s WHERE {where} AND s.{column} <> 0 GROUP BY s.{column}, s.type_id"
+        ") x JOIN activity_type at ON at.id = x.type_id ORDER BY x.party, at.id",
         params,
     )
+    work: dict[int, list[dict[str, Any]]] = {}
+    for group in groups:
+        work.setdefault(group["party"], []).append(group)
+    if not work:
+        return []
+    table = "member" if kind == "member" else "unit"
+    extra = "" if kind == "member" else ", short"
+    ids = sorted(work)
+    parties = {
+        row["id"]: row
+        for chunk in _chunks(ids)
+        for row in ctx.db.dicts(f"SELECT id, name{extra} FROM {table} WHERE id IN ({_in_clause(chunk)})", chunk)
+    }
     from campaign_cli.services.text import collation_key
 
-    rows.sort(key=lambda row: (-row["entries"], collation_key(row["name"]), row["id"]))
     result = []
-    for row in rows:
+    for party_id, types in work.items():
+        party = parties[party_id]
         item = {
-            "id": row["id"],
-            "name": row["name"],
-            "entries": int(row["entries"]),
-            "quantity": number(row["quantity"]),
+            "id": party_id,
+            "name": party["name"],
+            "entries": sum(int(group["entries"]) for group in types),
+            "quantity": number(sum(group["quantity"] or 0 for group in types)),
+            "activity": [
+                {
+                    "type": group["code"],
+                    "label": group["label"],
+                    "unit": group["unit"],
+                    "quantity": number(group["quantity"]),
+                    "entries": int(group["entries"]),
+                }
+                for group in types
+            ],
         }
         if kind == "unit":
-            item["short"] = row["short"] or row["name"]
+            item["short"] = party["short"] or party["name"]
         result.append(item)
+    result.sort(key=lambda row: (-row["entries"], collation_key(row["name"]), row["id"]))
     return result
 
 
@@ -557,10 +653,10 @@ def unattributed(ctx: Context, first: dt.date | None = None, last: dt.date | Non
     """Entries logged by no member (by a unit or by nobody): entries and quantity."""
     where, params = _log_window(ctx, first, last)
     row = ctx.db.one(
-        "SELECT COUNT(a.id) AS entries, SUM(a.quantity) AS quantity, "
-        "SUM(CASE WHEN a.unit_id IS NULL THEN 1 ELSE 0 END) AS nobody_entries, "
-        "SUM(CASE WHEN a.unit_id IS NULL THEN a.quantity ELSE 0 END) AS nobody_quantity "
-        f"FROM activity a WHERE {where} AND a.member_id IS NULL",
+        "SELECT SUM(s.entries) AS entries, SUM(s.quantity) AS quantity, "
+        "SUM(CASE WHEN s.unit_id = 0 THEN s.entries ELSE 0 END) AS nobody_entries, "
+        "SUM(CASE WHEN s.unit_id = 0 THEN s.quantity ELSE 0 END) AS nobody_quantity "
+        f"FROM log_day_party s WHERE {where} AND s.member_id = 0",
         params,
     )
     return {
@@ -607,9 +703,10 @@ def status_report(ctx: Context, *, lang: str | None = None) -> dict[str, Any]:
     """The chair's report toward election day (CLI.md keys, plus extras for people)."""
     today = ctx.today
     campaign = campaign_facts(ctx)
-    phases = phase_rows(ctx)
+    phases, counts = _task_figures(ctx)
     current = phase_of_day(phases, today)
-    members = party_load(ctx, "member")
+    loads = party_loads(ctx)
+    members = loads["member"]
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -618,7 +715,7 @@ def status_report(ctx: Context, *, lang: str | None = None) -> dict[str, Any]:
         "campaign": campaign,
         "current_phase": _current(current, full=True),
         "phases": [public_phase(phase) for phase in phases],
-        "tasks": task_counts(ctx),
+        "tasks": counts,
         "members": [
             {
                 "id": row["id"],
@@ -634,7 +731,7 @@ def status_report(ctx: Context, *, lang: str | None = None) -> dict[str, Any]:
         ],
         "activity": activity_totals(ctx, lang=lang),
         # extras for the human formats (not in the JSON contract)
-        "units": party_load(ctx, "unit"),
+        "units": loads["unit"],
         "overdue": overdue_tasks(ctx),
         "due_soon": tasks_due_between(ctx, today, soon),
         "due_soon_count": count_due_between(ctx, today, soon),
@@ -663,7 +760,7 @@ def weekly_report(ctx: Context, week_start: dt.date, week_end: dt.date, *, lang:
     campaign = campaign_facts(ctx)
     phases = phase_dates(ctx)
     upto = min(week_end, today)
-    completed = _task_list(
+    completed = task_briefs(
         ctx,
         "t.status = 'done' AND t.completed_on >= ? AND t.completed_on <= ?",
         (week_start, upto),
@@ -681,13 +778,13 @@ def weekly_report(ctx: Context, week_start: dt.date, week_end: dt.date, *, lang:
         "days_to_election": days_to_election(campaign["election_day"], today),
         "current_phase": _current(phase_of_day(phases, today), full=False),
         "activity": activity_totals(ctx, week_start, week_end, lang=lang),
-        "by_member": work_by(ctx, "member", week_start, week_end),
+        "by_member": work_by(ctx, "member", week_start, week_end, lang=lang),
         "completed": [_pick(task, "id", "title", "completed_on", "lead") for task in completed],
         "due_next_week": [_pick(task, "id", "title", "due", "lead", "status") for task in due_next],
         "overdue": [_pick(task, "id", "title", "due", "lead", "days_late") for task in overdue],
         # extras for the human formats
         "campaign": campaign,
-        "by_unit": work_by(ctx, "unit", week_start, week_end),
+        "by_unit": work_by(ctx, "unit", week_start, week_end, lang=lang),
         "unattributed": unattributed(ctx, week_start, week_end),
         "week_phases": [
             _current(phase, full=True)
@@ -732,13 +829,13 @@ def summarise_phase(phase: dict[str, Any], tasks: list[dict[str, Any]], today: d
 
 
 def logs_by_day_and_type(ctx: Context) -> list[dict[str, Any]]:
-    """Entries and quantity per day and activity type, up to the as-of date (one GROUP BY pass)."""
+    """Entries and quantity per day and activity type, up to the as-of date (the day totals as they are)."""
     return [
         {"date": coerce_date(row["on_date"]), "type_id": row["type_id"], "entries": int(row["entries"]),
          "quantity": float(row["quantity"] or 0)}
         for row in ctx.db.dicts(
-            "SELECT a.on_date, a.type_id, COUNT(a.id) AS entries, SUM(a.quantity) AS quantity FROM activity a "
-            "WHERE +a.campaign_id = ? AND a.on_date <= ? GROUP BY a.on_date, a.type_id",
+            "SELECT s.on_date, s.type_id, s.entries, s.quantity FROM log_day_type s "
+            "WHERE s.campaign_id = ? AND s.on_date <= ?",
             (ctx.campaign_id, ctx.today),
         )
     ]  # fmt: skip
@@ -775,7 +872,7 @@ def phase_report(ctx: Context, ref: str | int | None = None, *, lang: str | None
     if ids:
         where = f"t.phase_id IN ({_in_clause(ids)})"
         order = "CASE WHEN t.due IS NULL THEN 1 ELSE 0 END, t.due, t.id"
-        for task in _task_list(ctx, where, tuple(ids), order=order, many=True):
+        for task in _task_list(ctx, where, tuple(ids), order=order):
             by_phase[task["phase_id"]].append(task)
     types = activity_types(ctx, lang=lang)
     days = logs_by_day_and_type(ctx)
@@ -866,24 +963,24 @@ def member_report(ctx: Context, ref: str | None = None, *, lang: str | None = No
 
     only = lookup.party(ctx, ref) if ref else None
     label = _label_column(lang)
-    members = party_load(ctx, "member")
-    units = party_load(ctx, "unit")
+    loads = party_loads(ctx)
+    members, units = loads["member"], loads["unit"]
     if only is not None:
         members = [row for row in members if only.kind == "member" and row["id"] == only.id]
         units = [row for row in units if only.kind == "unit" and row["id"] == only.id]
     # one row per task and party; progress from the one rule, over logged_by_task
     logged = logged_by_task(ctx)
+    asof = _as_of(ctx)
     assignments = ctx.db.dicts(
-        "SELECT a.member_id, a.unit_id, a.role, t.id, t.title, t.due, t.status, t.target "
-        "FROM assignment a JOIN task t ON t.id = a.task_id WHERE t.campaign_id = ? "
+        "SELECT a.member_id, a.unit_id, a.role, t.id, t.title, t.due, t.status, t.target, t.overdue "
+        f"FROM assignment a JOIN {asof.sql} t ON t.id = a.task_id "
         "ORDER BY CASE WHEN t.due IS NULL THEN 1 ELSE 0 END, t.due, t.id, a.id",
-        (ctx.campaign_id,),
+        asof.params,
     )
     tasks: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for row in assignments:
         key = ("member", row["member_id"]) if row["member_id"] is not None else ("unit", row["unit_id"])
         due = coerce_date(row["due"])
-        is_open = row["status"] not in ("done", "cancelled")
         tasks.setdefault(key, []).append(
             {
                 "id": row["id"],
@@ -891,7 +988,7 @@ def member_report(ctx: Context, ref: str | None = None, *, lang: str | None = No
                 "role": row["role"],
                 "due": due,
                 "status": row["status"],
-                "overdue": bool(is_open and due is not None and due < ctx.today),
+                "overdue": bool(row["overdue"]),
                 "progress": ratio(task_progress(row["status"], row["target"], logged.get(row["id"], 0))),
             }
         )
@@ -900,14 +997,14 @@ def member_report(ctx: Context, ref: str | None = None, *, lang: str | None = No
     for row in ctx.db.dicts(
         f"SELECT x.member_id, x.unit_id, at.id AS type_id, at.code, at.{label} AS label, at.unit, "
         "x.entries, x.quantity FROM ("
-        "SELECT a.member_id, a.unit_id, a.type_id, COUNT(a.id) AS entries, SUM(a.quantity) AS quantity "
-        "FROM activity a "
-        "WHERE +a.campaign_id = ? AND a.on_date <= ? AND (a.member_id IS NOT NULL OR a.unit_id IS NOT NULL) "
-        "GROUP BY a.member_id, a.unit_id, a.type_id"
+        "SELECT s.member_id, s.unit_id, s.type_id, SUM(s.entries) AS entries, SUM(s.quantity) AS quantity "
+        "FROM log_day_party s "
+        "WHERE s.campaign_id = ? AND s.on_date <= ? AND (s.member_id <> 0 OR s.unit_id <> 0) "
+        "GROUP BY s.member_id, s.unit_id, s.type_id"
         ") x JOIN activity_type at ON at.id = x.type_id ORDER BY at.id",
         (ctx.campaign_id, ctx.today),
     ):
-        key = ("member", row["member_id"]) if row["member_id"] is not None else ("unit", row["unit_id"])
+        key = ("member", row["member_id"]) if row["member_id"] != 0 else ("unit", row["unit_id"])
         work.setdefault(key, []).append(
             {
                 "type": row["code"],
@@ -940,8 +1037,9 @@ def burndown_report(ctx: Context, ref: str | int | None = None) -> dict[str, Any
     """Open tasks per day toward election day (or over one phase), with an ideal line.
 
     Scope: tasks not cancelled, of the phase asked for, or by default of the
-    phases that start on or before election day. A done task without a
-    completion date cannot be placed in time and is left out.
+    phases that start on or before election day, as they stood on the as-of
+    date (a completion after it is not known yet: the task is open). A done
+    task without a completion date cannot be placed in time and is left out.
 
     A task counts as open from its creation date or its phase's start,
     whichever is earlier (plans are often entered, imported or loaded after
@@ -987,13 +1085,14 @@ def burndown_report(ctx: Context, ref: str | int | None = None) -> dict[str, Any
     if not scope:
         return base
     ids = [phase["id"] for phase in scope]
+    asof = _as_of(ctx)  # a completion after the as-of date is not known yet
     groups = ctx.db.dicts(
         "SELECT SUBSTR(t.created_at, 1, 10) AS created, t.phase_id, "
         "CASE WHEN t.status = 'done' THEN t.completed_on END AS closed, COUNT(*) AS n "
-        f"FROM task t WHERE t.campaign_id = ? AND t.phase_id IN ({_in_clause(ids)}) "
+        f"FROM {asof.sql} t WHERE t.phase_id IN ({_in_clause(ids)}) "
         "AND t.status <> 'cancelled' AND (t.status <> 'done' OR t.completed_on IS NOT NULL) "
         "GROUP BY SUBSTR(t.created_at, 1, 10), t.phase_id, CASE WHEN t.status = 'done' THEN t.completed_on END",
-        (ctx.campaign_id, *ids),
+        (*asof.params, *ids),
     )
     start = min(phase["start"] for phase in scope)
     if chosen is not None:
@@ -1054,7 +1153,7 @@ def timeline_report(ctx: Context) -> dict[str, Any]:
     today = ctx.today
     campaign = campaign_facts(ctx)
     phases = phase_dates(ctx)
-    tasks = _task_list(ctx, "1 = 1", (), order="CASE WHEN t.due IS NULL THEN 1 ELSE 0 END, t.due, t.id", many=True)
+    tasks = _task_list(ctx, "1 = 1", (), order="CASE WHEN t.due IS NULL THEN 1 ELSE 0 END, t.due, t.id")
     by_phase: dict[int, list[dict[str, Any]]] = {phase["id"]: [] for phase in phases}
     for task in tasks:
         by_phase.setdefault(task["phase_id"], []).append(task)

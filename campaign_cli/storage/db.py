@@ -86,6 +86,10 @@ TRACKED_TABLES = (
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
+#: From this many log entries on, a bulk insert keeps the log's totals set-based
+#: (``storage.summary.set_based``) instead of through the row triggers.
+BULK_TOTALS = 50
+
 #: First key of the PostgreSQL advisory lock that serialises writers ("CAMP");
 #: the second key is the schema, so campaigns in other schemas do not wait.
 WRITER_LOCK_CLASS = 0x43414D50
@@ -195,6 +199,9 @@ class Database:
             return translate_integrity_error(exc)
         if isinstance(exc, sqlite3.DatabaseError):
             return damaged_database_error(self.path or self.url, exc)
+        if isinstance(exc, UnicodeDecodeError) and self.dialect == "sqlite":
+            # SQLite's own error message quoted bytes of a damaged schema that are not UTF-8
+            return damaged_database_error(self.path or self.url, sqlite3.DatabaseError("malformed database schema"))
         if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc):
             return Invalid(_("a value given is not valid UTF-8 text: type it again"))
         if self.dialect == "postgresql":
@@ -326,10 +333,21 @@ class Transaction:
         return self.changeset_id
 
     def _record(self, table: str, row_id: int, action: str, before: dict | None, after: dict | None) -> None:
+        values = (table, row_id, action, _to_json(before), _to_json(after))
+        if self.changeset_id is None and self.db.dialect == "postgresql":
+            # The changeset and its first change in one round trip to the server
+            # (a one-row command such as `log add` then writes its history in one).
+            self.changeset_id = self.db.scalar(
+                "WITH cs AS (INSERT INTO changeset (campaign_id, at, actor, command) VALUES (?, ?, ?, ?) RETURNING id) "
+                "INSERT INTO change (changeset_id, table_name, row_id, action, before_json, after_json) "
+                "SELECT cs.id, ?, ?, ?, ?, ? FROM cs RETURNING changeset_id",
+                (self.campaign_id, utc_now(), self.actor, self.command, *values),
+            )
+            return
         self.db.execute(
             "INSERT INTO change (changeset_id, table_name, row_id, action, before_json, after_json) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (self._changeset(), table, row_id, action, _to_json(before), _to_json(after)),
+            (self._changeset(), *values),
         )
 
     def _fetch(self, table: str, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
@@ -370,12 +388,13 @@ class Transaction:
             self.explicit_ids.add(table)
         statement = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
         try:
-            if "id" in names:
-                ids = self._insert_many_returning(statement, rows)
-            elif self.db.dialect == "sqlite":
-                ids = self._insert_many_sqlite(table, statement, rows)
-            else:
-                ids = self._insert_many_copy(table, names, rows)
+            with self._log_totals(table, names, rows):
+                if "id" in names:
+                    ids = self._insert_many_returning(statement, rows)
+                elif self.db.dialect == "sqlite":
+                    ids = self._insert_many_sqlite(table, statement, rows)
+                else:
+                    ids = self._insert_many_copy(table, names, rows)
             if table in TRACKED_TABLES and rows:
                 if "id" in names:
                     self._record_inserts(table, names, rows, ids)
@@ -389,6 +408,21 @@ class Transaction:
                 raise
             raise translated from exc
         return ids
+
+    def _log_totals(self, table: str, names: list[str], rows: list[tuple]):
+        """Many log entries at once: their totals are added set-based, not row by row (storage.summary)."""
+        from contextlib import nullcontext
+
+        if table != "activity" or len(rows) < BULK_TOTALS:
+            return nullcontext()
+        from campaign_cli.storage import summary
+
+        if "id" in names:
+            position = names.index("id")
+            given = [row[position] for row in rows]
+            return summary.set_based(self.db, "a.id BETWEEN ? AND ?", (min(given), max(given)))
+        # new ids are all above the current highest: the write lock keeps other writers out
+        return summary.set_based(self.db, "a.id > ?", (self.db.scalar("SELECT COALESCE(MAX(id), 0) FROM activity"),))
 
     def _insert_many_returning(self, statement: str, rows: list[tuple]) -> list[int]:
         """Ids from RETURNING: psycopg pipelines an executemany; sqlite3 goes row by row."""

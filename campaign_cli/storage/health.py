@@ -66,6 +66,8 @@ def damage(path: str | os.PathLike, *, limit: int = 3, current_schema: bool = Fa
         return findings
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
+    except UnicodeDecodeError:  # SQLite's message quoted bytes of the damaged schema
+        return [_("the database schema is damaged")]
     finally:
         conn.close()
 
@@ -124,7 +126,8 @@ def _schema(conn: sqlite3.Connection, limit: int) -> list[str]:
                     table=table.name, column=column.name))
             elif not column.nullable and not column.primary_key:
                 row = conn.execute(
-                    f'SELECT rowid FROM "{table.name}" WHERE "{column.name}" IS NULL LIMIT 1').fetchone()
+                    f'SELECT {_row_key(conn, table.name)} FROM "{table.name}" WHERE "{column.name}" IS NULL LIMIT 1'
+                ).fetchone()
                 if row is not None:
                     findings.append(_("{table}.{column} of row {row} is empty").format(
                         table=table.name, column=column.name, row=row[0]))
@@ -133,10 +136,20 @@ def _schema(conn: sqlite3.Connection, limit: int) -> list[str]:
     return findings[:limit]
 
 
+def _row_key(conn: sqlite3.Connection, table: str) -> str:
+    """How a finding names a row: its rowid, or its primary key in a WITHOUT ROWID table (the log's totals)."""
+    sql = _text(conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0])
+    if "WITHOUT ROWID" not in sql.upper():
+        return "rowid"
+    keys = sorted((row[5], _text(row[1])) for row in conn.execute(f'PRAGMA table_info("{table}")') if row[5])
+    return " || '/' || ".join(f'"{name}"' for _position, name in keys) or "NULL"
+
+
 def _column_findings(conn: sqlite3.Connection, table: str, column: str, declared: str) -> list[str]:
     allowed = _STORAGE_CLASSES.get(declared)
     if allowed is None:
         return []
+    key = _row_key(conn, table)
     kinds = ", ".join(f"'{kind}'" for kind in (*allowed, "null"))
     quoted = f'"{table}"."{column}"'
     where = f"typeof({quoted}) NOT IN ({kinds})"
@@ -144,12 +157,12 @@ def _column_findings(conn: sqlite3.Connection, table: str, column: str, declared
         # ISO, a real day, and within the dates the tool accepts (services.dates.MIN_DATE/MAX_DATE)
         where += (f" OR ({quoted} IS NOT NULL AND (date({quoted}) IS NOT {quoted}"
                   f" OR {quoted} < '1800-01-01' OR {quoted} > '2999-12-31'))")
-    row = conn.execute(f'SELECT rowid, {quoted} FROM "{table}" WHERE {where} LIMIT 1').fetchone()
+    row = conn.execute(f'SELECT {key}, {quoted} FROM "{table}" WHERE {where} LIMIT 1').fetchone()
     if row is not None:
         return [_("{table}.{column} of row {row} holds {value!r}").format(
             table=table, column=column, row=row[0], value=_shown(row[1]))]
     if declared in ("VARCHAR", "TEXT", "DATE"):
-        for rowid, value in conn.execute(f'SELECT rowid, {quoted} FROM "{table}" WHERE typeof({quoted}) = \'text\''):
+        for rowid, value in conn.execute(f'SELECT {key}, {quoted} FROM "{table}" WHERE typeof({quoted}) = \'text\''):
             try:
                 value.decode("utf-8")
             except UnicodeDecodeError:

@@ -121,12 +121,30 @@ def m003_campaign_settings(db: Database) -> None:
         replace_index(db, "campaign", name)
 
 
+def m004_log_totals(db: Database) -> None:
+    """Reports read totals kept by triggers, not every log entry (``storage/summary.py``).
+
+    Creates the three total tables, fills them from the entries already
+    there, then adds the triggers that keep them from now on. On 1,000,000
+    entries the fill takes a few seconds, once.
+    """
+    from campaign_cli.storage import summary
+
+    for table in summary.TABLES:
+        if db.scalar(db._table_exists_sql(), (table,)) is None:
+            create_table(db, table)
+    summary.drop_triggers(db)
+    summary.rebuild(db)
+    summary.create_triggers(db)
+
+
 #: Ordered upgrades: (version reached, function applying it inside the open
 #: transaction). Version 1 is the first schema; a new database is created
 #: whole at the newest version.
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (2, m002_covering_activity_indexes),
     (3, m003_campaign_settings),
+    (4, m004_log_totals),
 ]
 
 
@@ -206,7 +224,9 @@ def create_schema(db: Database) -> None:
     _begin(db)
     try:
         if db.scalar(db._table_exists_sql(), ("meta",)) is None:  # another process may have won the race
-            for statement in ddl_statements(db.dialect):
+            from campaign_cli.storage import summary
+
+            for statement in ddl_statements(db.dialect) + summary.trigger_statements(db.dialect):
                 db.execute(statement)
             db.execute("INSERT INTO meta (name, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         db.execute("COMMIT")

@@ -29,7 +29,7 @@ from sqlmodel import Field, SQLModel
 from campaign_cli.vocabulary import AssignmentRole, MemberRole, TaskStatus, sql_list
 
 #: Bumped by every migration; stored in ``meta`` under ``schema_version``.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class Meta(SQLModel, table=True):
@@ -199,6 +199,50 @@ class Activity(SQLModel, table=True):
     place: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: str = Field(max_length=32)
+
+
+# -- totals of the log, kept by triggers (storage/summary.py) -------------------------------
+# Derived data: no history, no export, no foreign keys (the triggers remove a
+# total when its last entry goes, whatever removed it). WITHOUT ROWID on
+# SQLite: the primary key is the table, so a probe reads one B-tree.
+class LogDayType(SQLModel, table=True):
+    """Entries and quantity per campaign, day and activity type."""
+
+    __tablename__ = "log_day_type"
+    __table_args__ = {"sqlite_with_rowid": False}
+    campaign_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    on_date: dt.date = Field(primary_key=True)
+    type_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    entries: int
+    quantity: float
+
+
+class LogDayParty(SQLModel, table=True):
+    """Entries and quantity per campaign, day, activity type and who logged them (0: nobody)."""
+
+    __tablename__ = "log_day_party"
+    __table_args__ = {"sqlite_with_rowid": False}
+    campaign_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    on_date: dt.date = Field(primary_key=True)
+    type_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    member_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    unit_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    entries: int
+    quantity: float
+
+
+class LogTaskDay(SQLModel, table=True):
+    """Entries and quantity logged against a task on a day, with the task's running totals up to that day."""
+
+    __tablename__ = "log_task_day"
+    __table_args__ = {"sqlite_with_rowid": False}
+    task_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    on_date: dt.date = Field(primary_key=True)
+    campaign_id: int
+    entries: int
+    quantity: float
+    cum_entries: int
+    cum_quantity: float
 
 
 class Changeset(SQLModel, table=True):

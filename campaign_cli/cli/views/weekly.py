@@ -23,6 +23,15 @@ def weekly_data(report: dict[str, Any]) -> dict[str, Any]:
     return {key: report[key] for key in WEEKLY_KEYS}
 
 
+def work_text(row: dict[str, Any], lang: str) -> str:
+    """``phát thanh: 5 lần; giới thiệu người ứng cử: 6 lượt``: each type's quantity in its own unit."""
+    from campaign_cli.formatting import format_number
+
+    return "; ".join(
+        f"{item['label']}: {format_number(item['quantity'], lang)} {item['unit']}".rstrip() for item in row["activity"]
+    )
+
+
 def weekly_view(report: dict[str, Any], lang: str) -> View:
     campaign = report["campaign"]
     title = _("Weekly report {week} ({span})").format(week=report["week"], span=span(report["start"], report["end"]))
@@ -60,12 +69,17 @@ def weekly_view(report: dict[str, Any], lang: str) -> View:
         return [{**row, "lead_short": shorts.get(row["id"]) or row["lead"]} for row in rows]
 
     def who_columns(header: str, short_key: str | None = None) -> list[Column]:
+        # Each type's quantity in its own unit, never a sum across units (the JSON's
+        # per-row "activity" holds them as numbers).
         return [
             Column("id", _("ID"), "id"),
             Column("name", header, "name", short_key=short_key, priority=ESSENTIAL),
             Column("entries", _("Entries"), "int"),
-            Column("quantity", _("Quantity"), "quantity"),
+            Column("work", _("Work done"), "text", min_width=20, wrap=True),
         ]
+
+    def with_work(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**row, "work": work_text(row, lang)} for row in rows]
 
     def task_columns(*last: Column) -> list[Column]:
         return [
@@ -88,14 +102,14 @@ def weekly_view(report: dict[str, Any], lang: str) -> View:
             "by_member",
             _("By member"),
             who_columns(_("Member")),
-            report["by_member"],
+            with_work(report["by_member"]),
             empty=_("No member logged work this week."),
         ),
         Section(
             "by_unit",
             _("By unit"),
             who_columns(_("Unit"), "short"),
-            report["by_unit"],
+            with_work(report["by_unit"]),
             empty=_("No unit logged work this week."),
         ),
         Section(
