@@ -145,9 +145,9 @@ def test_old_database_opens_with_identical_data(cli, tmp_path):
 @pytest.mark.sqlite_only
 def test_upgraded_database_has_the_schema_of_a_new_one(tmp_path):
     from campaign_cli.storage.db import Database
-    from campaign_cli.storage.tables import SCHEMA_VERSION
+    from campaign_cli.storage.tables import DB_SCHEMA_VERSION
 
-    assert schema.current_version() == SCHEMA_VERSION, "bump tables.SCHEMA_VERSION with every migration"
+    assert schema.current_version() == DB_SCHEMA_VERSION, "bump tables.DB_SCHEMA_VERSION with every migration"
     old = Database(str(copy_fixture(tmp_path)))
     new = Database(str(tmp_path / "new.db"))
     try:

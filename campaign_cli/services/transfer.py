@@ -351,9 +351,9 @@ def _id(reader: _Reader, seen: dict[int, Any], row: dict[str, Any]) -> int:
 
 def check_document(document: Any, *, name: str | None = None) -> Rows:
     """Every rule an import must meet, checked without touching the database."""
+    from campaign_cli.services.activity_types import CODE_MAX_LEN, CODE_PATTERN
     from campaign_cli.services.campaigns import activity_type_values
     from campaign_cli.services.tasks import _title_folded
-    from campaign_cli.services.types import CODE_MAX_LEN, CODE_PATTERN
     from campaign_cli.services.units import folded_name
 
     if not isinstance(document, dict):
