@@ -67,88 +67,126 @@ def vi(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 # -- the catalog -----------------------------------------------------------------------------
-def _listing(items) -> str:
-    return "\n".join(f"  {item.msgid!r}" for item in items[:30])
+def _listing(tool, items) -> str:
+    return "\n".join(f"  {tool.key(item)[1]!r}" for item in items[:30])
 
 
-def test_every_message_of_the_code_is_in_the_catalog(catalog):
+def test_every_message_of_the_code_is_in_the_catalog(catalog, tool):
     assert not catalog.not_in_catalog, (
         "messages missing from campaign.po (run  python scripts/i18n.py extract, then translate):\n"
-        + _listing(catalog.not_in_catalog)
+        + _listing(tool, catalog.not_in_catalog)
     )
 
 
-def test_every_message_has_a_vietnamese_translation(catalog):
-    assert not catalog.untranslated, "untranslated in campaign.po:\n" + _listing(catalog.untranslated)
-    assert not catalog.fuzzy, "fuzzy (review, then remove the flag) in campaign.po:\n" + _listing(catalog.fuzzy)
+def test_every_message_has_a_vietnamese_translation(catalog, tool):
+    assert not catalog.untranslated, "untranslated in campaign.po:\n" + _listing(tool, catalog.untranslated)
+    assert not catalog.fuzzy, "fuzzy (review, then remove the flag) in campaign.po:\n" + _listing(tool, catalog.fuzzy)
 
 
-def test_translations_keep_the_placeholders(catalog):
-    problems = [f"  {entry.msgid!r}: {problem}" for entry, problem in catalog.placeholders]
+def test_translations_keep_the_placeholders(catalog, tool):
+    problems = [f"  {tool.key(entry)[1]!r}: {problem}" for entry, problem in catalog.placeholders]
     assert not problems, "placeholders differ between msgid and msgstr:\n" + "\n".join(problems)
 
 
-def test_the_compiled_catalog_is_current(catalog):
-    assert not catalog.stale_mo, "campaign.mo is older than campaign.po: run  python scripts/i18n.py compile"
+def test_the_compiled_catalog_is_what_babel_compiles(catalog):
+    assert not catalog.stale_mo, (
+        "campaign.mo is not what Babel compiles from campaign.po: run  python scripts/i18n.py compile"
+    )
 
 
 def test_extraction_sees_every_kind_of_message(tool):
-    found = {(message.context, message.msgid): message for message in tool.extract()}
+    found = {tool.key(message): message for message in tool.messages(tool.template())}
     assert (None, "Chair") in found  # _()
-    assert (None, "{n} log entry") in found and found[(None, "{n} log entry")].plural == "{n} log entries"
+    assert found[(None, "{n} log entry")].id == ("{n} log entry", "{n} log entries")  # ngettext
     assert ("role", "Member") in found  # pgettext
-    assert (None, "Add a task to a phase.") in found  # a command's docstring: its --help
-    assert (None, "phone number") in found  # validate.text(..., "phone number")
+    assert ("status", "todo") in found  # NP_ in cli/labels.py, translated later with pgettext
+    help_text = found[(None, "Add a task to a phase.")]  # a command's docstring: its --help
+    assert help_text.auto_comments == ["help text of a command"]
+    assert found[(None, "phone number")].auto_comments == ["a field name"]  # validate.text(..., "phone number")
     assert (None, "April") in found  # N_()
     assert (None, "Show this message and exit.") in found  # typer's own, listed in click_i18n
+    assert all(line is None for message in found.values() for _path, line in message.locations)
+
+
+def test_extracted_help_texts_are_the_cleaned_docstrings(tool, tmp_path: Path):
+    module = tmp_path / "campaign_cli" / "cli" / "demo.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(
+        "@app.command('x')\n"
+        "def shown(ctx):\n"
+        '    """First line.\n\n    Second paragraph, indented in the source.\n    """\n'
+        "def helper():\n"
+        '    """Not a command: not a message."""\n'
+        "def later():\n"
+        '    """Registered below."""\n'
+        "app.command('later')(later)\n"
+        "validate.text(value, 'email address')\n"
+        "clean_user_text(value, field='note')\n",
+        encoding="utf-8",
+    )
+    found = tool.extra_messages(module.read_text(encoding="utf-8"), module)
+    assert [(text, comment) for _line, text, comment in found] == [
+        ("email address", "a field name"),
+        ("note", "a field name"),
+        ("First line.\n\nSecond paragraph, indented in the source.", "help text of a command"),
+        ("Registered below.", "help text of a command"),
+    ]
 
 
 def test_placeholder_check_catches_broken_translations(tool):
-    entry = tool.Entry("Task {id} blocked: {reason}", msgstr=["Nhiệm vụ {ma} vướng mắc: {reason}"])
-    assert "{ma}" in tool.placeholder_problem(entry)
-    entry = tool.Entry("Task {id} blocked: {reason}", msgstr=["Nhiệm vụ vướng mắc: {reason}"])
-    assert "{id}" in tool.placeholder_problem(entry)
-    entry = tool.Entry("Task {id}", msgstr=["Nhiệm vụ {id"])
-    assert "not a valid format string" in tool.placeholder_problem(entry)
-    assert tool.placeholder_problem(tool.Entry("Task {id}", msgstr=["Nhiệm vụ số {id}"])) is None
+    from babel.messages.catalog import Message
+
+    blocked = "Task {id} blocked: {reason}"
+    assert "{ma}" in tool.placeholder_problem(Message(blocked, "Nhiệm vụ {ma} vướng mắc: {reason}"))
+    assert "{id}" in tool.placeholder_problem(Message(blocked, "Nhiệm vụ vướng mắc: {reason}"))
+    assert "not a valid format string" in tool.placeholder_problem(Message("Task {id}", "Nhiệm vụ {id"))
+    assert tool.placeholder_problem(Message("Task {id}", "Nhiệm vụ số {id}")) is None
+    plural = Message(("{n} member", "{n} members"), ("thành viên",))
+    assert "{n}" in tool.placeholder_problem(plural)
+    assert tool.placeholder_problem(Message(("one member", "{n} members"), ("{n} thành viên",))) is None
 
 
 def test_extract_keeps_translations_and_marks_rewordings_fuzzy(tool, tmp_path: Path):
-    old = [
-        tool.Entry("Removed phase {number}.", msgstr=["Đã xóa đợt {number}."]),
-        tool.Entry("Gone for good", msgstr=["Đã bỏ"]),
-    ]
-    messages = [tool.Message("Removed phase {number}."), tool.Message("Removed the phase {number}.")]
-    merged = tool.merge(messages, old)
-    kept, reworded, obsolete = merged
-    assert kept.msgstr == ["Đã xóa đợt {number}."] and not kept.fuzzy
-    assert reworded.fuzzy and reworded.msgstr == ["Đã xóa đợt {number}."]
-    assert obsolete.obsolete and obsolete.msgid == "Gone for good"
+    from babel.messages.catalog import Catalog
+
+    old = Catalog(locale="vi", domain="campaign")
+    old.add("Removed phase {number}.", "Đã xóa đợt {number}.")
+    old.add("Removed unit {name}.", "Đã xóa đơn vị {name}.")
+    old.add("Gone for good", "Đã bỏ")
+    code = Catalog(domain="campaign")
+    code.add("Removed phase {number}.", locations=[("campaign_cli/cli/phase.py", None)])
+    code.add("Removed the unit {name}.", locations=[("campaign_cli/cli/unit.py", None)])
+    code.add("Brand new", locations=[("campaign_cli/cli/unit.py", None)])
+    tool.update(old, code)
+    kept, reworded, new = tool.messages(old)
+    assert (kept.string, kept.fuzzy) == ("Đã xóa đợt {number}.", False)
+    assert (reworded.id, reworded.string, reworded.fuzzy) == ("Removed the unit {name}.", "Đã xóa đơn vị {name}.", True)
+    assert (new.id, new.string or "") == ("Brand new", "")
+    assert [message.id for message in old.obsolete.values()] == ["Gone for good"]
     path = tmp_path / "x.po"
-    tool.write_po(path, "vi", {}, merged)
-    header, again = tool.read_po(path)
-    assert header["Plural-Forms"] == "nplurals=1; plural=0;"
-    assert [(e.msgid, e.msgstr, e.fuzzy, e.obsolete) for e in again] == [
-        (e.msgid, e.msgstr, e.fuzzy, e.obsolete) for e in merged
-    ]
+    tool.write_catalog(old, path)
+    text = path.read_text(encoding="utf-8")
+    assert '#~ msgid "Gone for good"' in text and "#: campaign_cli/cli/unit.py\n" in text  # no line numbers
+    assert "Plural-Forms: nplurals=1; plural=0;" in text
 
 
-def test_compiled_catalog_loads_with_plurals_and_contexts(tool, tmp_path: Path):
-    entries = [
-        tool.Entry("{n} member", plural="{n} members", msgstr=["{n} thành viên"]),
-        tool.Entry("Member", context="role", msgstr=["Ủy viên"]),
-        tool.Entry("Member", msgstr=["Thành viên"]),
-        tool.Entry("Multi\nline", msgstr=["Nhiều\ndòng"]),
-        tool.Entry("Not yet", msgstr=[""]),
-        tool.Entry("Unsure", msgstr=["Chưa chắc"], flags=["fuzzy"]),
-    ]
-    catalog = gettext.GNUTranslations(io.BytesIO(tool.mo_bytes({}, entries, "vi")))
-    assert catalog.ngettext("{n} member", "{n} members", 5) == "{n} thành viên"
-    assert catalog.pgettext("role", "Member") == "Ủy viên"
-    assert catalog.gettext("Member") == "Thành viên"
-    assert catalog.gettext("Multi\nline") == "Nhiều\ndòng"
-    assert catalog.gettext("Not yet") == "Not yet"
-    assert catalog.gettext("Unsure") == "Unsure"
+def test_compiled_catalog_loads_with_plurals_and_contexts(tool):
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(locale="vi", domain="campaign")
+    catalog.add(("{n} member", "{n} members"), ("{n} thành viên",))
+    catalog.add("Member", "Ủy viên", context="role")
+    catalog.add("Member", "Thành viên")
+    catalog.add("Multi\nline", "Nhiều\ndòng")
+    catalog.add("Not yet", "")
+    catalog.add("Unsure", "Chưa chắc", flags=["fuzzy"])
+    compiled = gettext.GNUTranslations(io.BytesIO(tool.compiled(catalog)))
+    assert compiled.ngettext("{n} member", "{n} members", 5) == "{n} thành viên"
+    assert compiled.pgettext("role", "Member") == "Ủy viên"
+    assert compiled.gettext("Member") == "Thành viên"
+    assert compiled.gettext("Multi\nline") == "Nhiều\ndòng"
+    assert compiled.gettext("Not yet") == "Not yet"
+    assert compiled.gettext("Unsure") == "Unsure"
 
 
 def test_the_shipped_catalog_is_used():
@@ -300,15 +338,13 @@ def _english_words(text: str) -> list[str]:
 
 def _english_pieces(tool) -> list[str]:
     """Pieces of the catalog's English messages (between placeholders, 3+ words) that the translation changes."""
-    _, entries = tool.read_po(tool.po_path("vi"))
     pieces = set()
-    for entry in entries:
-        if entry.obsolete:
-            continue
-        for text in (entry.msgid, entry.plural or ""):
+    for entry in tool.messages(tool.read_catalog("vi")):
+        translations = [" ".join((text or "").split()) for text in tool.texts(entry.string)]
+        for text in tool.texts(entry.id):
             for piece in re.split(r"\{[^{}]*\}", text):
                 piece = " ".join(piece.split())
-                if len(piece.split()) >= 3 and not any(piece in " ".join(s.split()) for s in entry.msgstr):
+                if len(piece.split()) >= 3 and not any(piece in translation for translation in translations):
                     pieces.add(piece)
     return sorted(pieces)
 
