@@ -40,14 +40,28 @@ def load_tool():
     return module
 
 
-@pytest.fixture(scope="module")
+# Session scope: computed once per pytest-xdist worker, however the tests are interleaved.
+@pytest.fixture(scope="session")
 def tool():
     return load_tool()
 
 
-@pytest.fixture(scope="module")
-def catalog(tool):
-    return tool.check("vi")
+@pytest.fixture(scope="session")
+def extracted(tool, once_per_run):
+    """Every message of the code, as Babel extracts it (a few seconds: once per run)."""
+    from babel.messages.pofile import read_po, write_po
+
+    def extract() -> str:
+        buffer = io.BytesIO()
+        write_po(buffer, tool.template(), width=0)
+        return buffer.getvalue().decode("utf-8")
+
+    return read_po(io.StringIO(once_per_run("extracted-messages", extract)))
+
+
+@pytest.fixture(scope="session")
+def catalog(tool, extracted):
+    return tool.check("vi", code=extracted)
 
 
 def run(*args: str, env: dict | None = None, base: dict | None = None) -> subprocess.CompletedProcess:
@@ -94,8 +108,8 @@ def test_the_compiled_catalog_is_what_babel_compiles(catalog):
     )
 
 
-def test_extraction_sees_every_kind_of_message(tool):
-    found = {tool.key(message): message for message in tool.messages(tool.template())}
+def test_extraction_sees_every_kind_of_message(tool, extracted):
+    found = {tool.key(message): message for message in tool.messages(extracted)}
     assert (None, "Chair") in found  # _()
     assert found[(None, "{n} log entry")].id == ("{n} log entry", "{n} log entries")  # ngettext
     assert ("role", "Member") in found  # pgettext
@@ -209,6 +223,7 @@ def test_the_catalog_is_package_data():
 
 
 # -- choosing the language -------------------------------------------------------------------
+@pytest.mark.slow
 def test_language_order(cli, monkeypatch: pytest.MonkeyPatch):
     """--lang, else CAMPAIGN_LANG, else the campaign's own setting, else the locale."""
     monkeypatch.delenv("CAMPAIGN_LANG")
@@ -362,11 +377,74 @@ def _without_quoted(text: str) -> str:
     return re.sub(r"'[^'\n]*'", "''", text)
 
 
-@pytest.fixture(scope="module")
-def vietnamese_run(tmp_path_factory):
-    """The scenario in Vietnamese, in subprocesses: [(args, result)]."""
+#: Runs many ``campaign`` commands, one after another, each in a process of its own as a
+#: user's shell would, but forked from one that has loaded the third-party libraries once:
+#: each child is a new ``campaign`` process (the entry point chooses the language, then
+#: builds the command tree) without paying Python's and typer's start-up every time.
+_BATCH_SCRIPT = """
+import json, os, sys, tempfile, traceback
+import typer, typer.main, rich.console, rich.table, rich.text  # noqa: what every command loads
+
+results = []
+for args in json.load(sys.stdin):
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        pid = os.fork()
+        if pid == 0:
+            os.dup2(out.fileno(), 1)
+            os.dup2(err.fileno(), 2)
+            code = 1
+            try:
+                sys.argv = ["campaign", *args]
+                from campaign_cli.cli.main import main
+
+                main()
+                code = 0
+            except SystemExit as exc:
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        out.seek(0)
+        err.seek(0)
+        results.append([os.waitstatus_to_exitcode(status), out.read().decode(), err.read().decode()])
+json.dump(results, sys.stdout)
+"""
+
+
+def run_many(commands: list[tuple[str, ...]], env: dict) -> list[subprocess.CompletedProcess]:
+    """``campaign ARGS`` for each of ``commands`` in turn, each in its own (forked) process."""
+    batch = subprocess.run(
+        [sys.executable, "-c", _BATCH_SCRIPT],
+        input=json.dumps([list(args) for args in commands]),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**env, "PYTHONIOENCODING": "utf-8"},
+        timeout=300,
+    )
+    assert batch.returncode == 0, batch.stderr
+    return [
+        subprocess.CompletedProcess(["campaign", *args], code, out, err)
+        for args, (code, out, err) in zip(commands, json.loads(batch.stdout), strict=True)
+    ]
+
+
+@pytest.fixture(scope="session")
+def vietnamese_run(tmp_path_factory, once_per_run):
+    """The scenario in Vietnamese, each command a process of its own: [(args, result)], once per run."""
+    runs = json.loads(once_per_run("vietnamese-run", lambda: json.dumps(_vietnamese_run(tmp_path_factory))))
+    return [(tuple(args), subprocess.CompletedProcess(["campaign", *args], *result)) for args, result in runs]
+
+
+def _vietnamese_run(tmp_path_factory) -> list:
     folder = tmp_path_factory.mktemp("vi")
-    # module scope: set up before the per-test environment, so the user's settings are dropped here
+    # session scope: set up before the per-test environment, so the user's settings are dropped here
     base = {name: value for name, value in os.environ.items() if not name.startswith(("CAMPAIGN_", "LC_"))}
     env = {
         "CAMPAIGN_DB": str(folder / "campaign.db"),
@@ -376,12 +454,15 @@ def vietnamese_run(tmp_path_factory):
         "COLUMNS": "200",
         "NO_COLOR": "1",
     }
-    results = [(("init", "--sample"), vi("init", "--sample", env=env, base=base))]
-    results += [(args, vi(*args, env=env, base=base)) for args in SCENARIO]
-    results += [(args, vi(*args, env=env, base=base)) for _, args in ERRORS]
-    return results
+    commands = [("init", "--sample"), *SCENARIO, *(args for _, args in ERRORS)]
+    results = run_many([("--lang", "vi", "--as-of", AS_OF, *args) for args in commands], {**base, **env})
+    return [
+        [args, [result.returncode, result.stdout, result.stderr]]
+        for args, result in zip(commands, results, strict=True)
+    ]
 
 
+@pytest.mark.slow
 def test_the_cli_in_vietnamese_works(vietnamese_run):
     for args, result in vietnamese_run[: 1 + len(SCENARIO)]:
         assert result.returncode == 0, f"{args}: exit {result.returncode}\n{result.stderr}"
@@ -391,6 +472,7 @@ def test_the_cli_in_vietnamese_works(vietnamese_run):
         assert result.stderr.strip().splitlines()[-1].startswith("Lỗi: "), (args, result.stderr)
 
 
+@pytest.mark.slow
 def test_no_english_in_the_vietnamese_cli(vietnamese_run, tool):
     pieces = _english_pieces(tool)
     leaks = {}
@@ -402,6 +484,7 @@ def test_no_english_in_the_vietnamese_cli(vietnamese_run, tool):
     assert not leaks, "English in Vietnamese output:\n" + "\n".join(f"  {k}: {v}" for k, v in leaks.items())
 
 
+@pytest.mark.slow
 def test_vietnamese_output_reads_the_vietnamese_way(vietnamese_run):
     out = {" ".join(args): result for args, result in vietnamese_run}
     status = out["status"].stdout
@@ -470,6 +553,7 @@ def _english_help_texts() -> dict[str, list[str]]:
     return texts
 
 
+@pytest.mark.slow
 def test_help_of_every_command_is_vietnamese():
     result = subprocess.run(
         [sys.executable, "-c", _HELP_SCRIPT],

@@ -503,6 +503,7 @@ def sample_template() -> Path:
     return _TEMPLATES["sample"]
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(commands=st.lists(COMMANDS, min_size=1, max_size=10), one_by_one=st.booleans())
@@ -763,6 +764,7 @@ def export_documents(draw):
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=export_documents())
 def test_random_campaigns_round_trip_through_export_and_import(cli, document):
@@ -864,6 +866,7 @@ WRITER = textwrap.dedent(
 
     worker, count, go = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     runner = CliRunner()
+    open(f"{go}.ready{worker}", "w").close()
     while not os.path.exists(go):
         time.sleep(0.005)
     slowest = 0.0
@@ -898,7 +901,10 @@ def test_parallel_writers_lose_nothing(cli, isolated_environment, tmp_path):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for worker in range(workers)
     ]
-    time.sleep(1.0)  # let every worker import and wait at the line
+    deadline = time.monotonic() + 120
+    while not all(Path(f"{go}.ready{worker}").exists() for worker in range(workers)):  # imported, at the line
+        assert time.monotonic() < deadline and all(process.poll() is None for process in processes)
+        time.sleep(0.01)
     started = time.perf_counter()
     go.touch()
     # Backups taken while they write are consistent snapshots.
