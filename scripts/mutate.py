@@ -385,11 +385,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", type=Path, help="write every mutant and its fate here")
     parser.add_argument("--coverage-map", type=Path, help="reuse (or write) the test coverage map here")
     parser.add_argument("--same-as", type=Path, help="run exactly the mutants a previous --json run ran (before/after)")
+    parser.add_argument("--status", action="append", help="with --same-as: only the mutants that had this status "
+                        "(e.g. survived, to run them again against every covering test with a large --test-seconds)")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
     sys.path.insert(0, str(root))
     os.chdir(root)
+    # Every test builds its own starting database: a copy of a template built by another
+    # test would hide from coverage (and from a mutant's run) the code it comes from.
+    os.environ["CAMPAIGN_TEST_TEMPLATES"] = "0"
     for name in HEAVY_IMPORTS:  # once, in the parent: every child starts with them loaded
         with contextlib.suppress(ImportError):
             __import__(name)
@@ -415,7 +420,8 @@ def main(argv: list[str]) -> int:
     previous = None
     if args.same_as:
         ran = json.loads(args.same_as.read_text(encoding="utf-8"))
-        previous = {(m["module"], m["site"], m["variant"], m["what"]) for m in ran if m["status"] != "not run"}
+        wanted = set(args.status or ()) or {m["status"] for m in ran} - {"not run"}
+        previous = {(m["module"], m["site"], m["variant"], m["what"]) for m in ran if m["status"] in wanted}
         modules = sorted({m["module"] for m in ran})
     for module in modules:
         every = mutants_of(folder / f"{module}.py", module)

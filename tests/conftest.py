@@ -247,6 +247,8 @@ class DatabaseTemplates:
     ``init --sample``). On PostgreSQL every test runs ``build()`` in its schema.
     The copy is exact, history included: only the times in it are those of the
     first build. A template is keyed by the settings a build reads.
+    ``CAMPAIGN_TEST_TEMPLATES=0`` builds every time (``scripts/mutate.py`` needs
+    each test to run the code its database comes from).
     """
 
     SETTINGS = ("CAMPAIGN_USER", "CAMPAIGN_LANG", "CAMPAIGN_TODAY", "CAMPAIGN_NAME")
@@ -256,7 +258,11 @@ class DatabaseTemplates:
 
     def load(self, name: str, cli: Cli, build) -> None:
         target = cli.db_path
-        if self.backend != "sqlite" or os.environ.get("CAMPAIGN_DB") != str(target):
+        if (
+            self.backend != "sqlite"
+            or os.environ.get("CAMPAIGN_DB") != str(target)
+            or os.environ.get("CAMPAIGN_TEST_TEMPLATES") == "0"
+        ):
             build()
             return
         key = "-".join([name, *(os.environ.get(setting, "") for setting in self.SETTINGS)])
