@@ -346,3 +346,11 @@ def test_import_refuses_a_task_without_its_phase(fresh, tmp_path: Path):
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     assert fresh.fails("--db", target, "import", path).stderr == "Error: tasks[0]: the field 'phase_id' is missing\n"
     assert not target.exists() or db_snapshot(target).get("task", []) == []
+
+
+def test_an_empty_reference_is_refused_not_matched_to_everyone(parties, isolated_environment):
+    parties("member", "add", "Trần Thị Mai", ok=True)
+    error = refused(parties, isolated_environment, "member", "show", "  ")
+    assert error == "Error: empty member: give an id or a name"
+    error = refused(parties, isolated_environment, "unit", "edit", "", "--short", "X")
+    assert error == "Error: empty unit: give an id or a name"

@@ -221,3 +221,9 @@ def test_the_phase_of_a_day():
     )}  # fmt: skip
     assert list(found.values()) == [None, 1, 1, 2, 2, 3, 3]
     assert phase_of_day(rows[:2], D(2021, 5, 24)) is None
+
+
+def test_number_1_may_be_chosen_again_once_free(fresh):
+    fresh("phase", "remove", "1", "--yes", ok=True)
+    fresh("phase", "add", "Đợt đầu", "--start", "1/1/2021", "--end", "31/1/2021", "--number", "1", ok=True)
+    assert phases(fresh)[0] == (1, "Đợt đầu", "2021-01-01", "2021-01-31")
