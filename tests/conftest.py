@@ -7,6 +7,13 @@ The suite runs on SQLite by default. ``--backend postgresql`` (or
 own schema there (``CAMPAIGN_DB=...?options=-csearch_path%3Dt_...``), dropped
 afterwards. Tests marked ``sqlite_only`` are skipped on PostgreSQL; tests
 marked ``postgresql_only`` need a server and are skipped without one.
+
+Under pytest-xdist (``-n auto``) each worker is a process of its own: its own
+temporary folders (so its own SQLite files), its own server connection, and
+schemas named at random, so workers never share a database. What many tests
+start from (the ``sample`` and ``fresh`` campaigns) is built once per worker
+and copied for each test on SQLite (``DatabaseTemplates``); an expensive
+result that several tests read is computed once per run (``once_per_run``).
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -106,7 +115,10 @@ class PgServer:
                 raise
             dbname = conninfo_to_dict(conninfo)["dbname"]
             with psycopg.connect(make_conninfo(conninfo, dbname="postgres"), autocommit=True) as maintenance:
-                maintenance.execute(f'CREATE DATABASE "{dbname}" TEMPLATE template0 ENCODING UTF8')
+                try:
+                    maintenance.execute(f'CREATE DATABASE "{dbname}" TEMPLATE template0 ENCODING UTF8')
+                except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                    pass  # another pytest-xdist worker made it first
             self.conn = psycopg.connect(conninfo, autocommit=True)
         self.conn.execute("SET lock_timeout = '10s'")
 
@@ -226,17 +238,94 @@ def cli(isolated_environment: Path) -> Cli:
     return Cli(isolated_environment)
 
 
+class DatabaseTemplates:
+    """Databases that many tests start from, built once per worker and copied for each test.
+
+    ``load(name, cli, build)`` leaves the test's database as ``build()`` would.
+    On SQLite the first test of a worker runs ``build()`` and keeps a copy of the
+    file; later tests get a copy of that (a few milliseconds instead of an
+    ``init --sample``). On PostgreSQL every test runs ``build()`` in its schema.
+    The copy is exact, history included: only the times in it are those of the
+    first build. A template is keyed by the settings a build reads.
+    ``CAMPAIGN_TEST_TEMPLATES=0`` builds every time (``scripts/mutate.py`` needs
+    each test to run the code its database comes from).
+    """
+
+    SETTINGS = ("CAMPAIGN_USER", "CAMPAIGN_LANG", "CAMPAIGN_TODAY", "CAMPAIGN_NAME")
+
+    def __init__(self, folder: Path, backend: str):
+        self.folder, self.backend = folder, backend
+
+    def load(self, name: str, cli: Cli, build) -> None:
+        target = cli.db_path
+        if (
+            self.backend != "sqlite"
+            or os.environ.get("CAMPAIGN_DB") != str(target)
+            or os.environ.get("CAMPAIGN_TEST_TEMPLATES") == "0"
+        ):
+            build()
+            return
+        key = "-".join([name, *(os.environ.get(setting, "") for setting in self.SETTINGS)])
+        template = self.folder / f"{uuid.uuid5(uuid.NAMESPACE_URL, key).hex}.db"
+        if template.exists():
+            shutil.copy2(template, target)  # keeps the database's 0600
+            return
+        build()
+        conn = sqlite3.connect(target)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
+        finally:
+            conn.close()
+        shutil.copy2(target, template)
+
+
+@pytest.fixture(scope="session")
+def once_per_run(tmp_path_factory: pytest.TempPathFactory):
+    """``once_per_run(name, compute)``: the text ``compute()`` returns, computed once for the whole run.
+
+    For expensive results several tests read (a run of 30 subprocesses, the extracted
+    messages): under pytest-xdist the first worker to ask computes and stores it in
+    the run's temporary folder while the others wait on a lock, then read it.
+    """
+    import fcntl
+
+    folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = folder.parent  # the run's folder, above each worker's own
+
+    def once(name: str, compute) -> str:
+        path = folder / f"once-{name}.txt"
+        with open(folder / f"once-{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                text = compute()
+                path.with_suffix(".tmp").write_text(text, encoding="utf-8")
+                path.with_suffix(".tmp").replace(path)
+            return path.read_text(encoding="utf-8")
+
+    return once
+
+
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory: pytest.TempPathFactory, backend: str) -> DatabaseTemplates:
+    return DatabaseTemplates(tmp_path_factory.mktemp("templates"), backend)
+
+
 @pytest.fixture
-def sample(cli: Cli) -> Cli:
+def sample(cli: Cli, database_templates: DatabaseTemplates) -> Cli:
     """The bundled Gia Viễn 2021 campaign, loaded."""
-    cli("init", "--sample", ok=True)
+    database_templates.load("sample", cli, lambda: cli("init", "--sample", ok=True))
     return cli
 
 
 @pytest.fixture
-def fresh(cli: Cli) -> Cli:
+def fresh(cli: Cli, database_templates: DatabaseTemplates) -> Cli:
     """An empty campaign with the three standard phases around 23/5/2021."""
-    cli("init", "Thử nghiệm", "--election-day", "23/5/2021", "--locality", "Huyện Gia Viễn", ok=True)
+    database_templates.load(
+        "fresh",
+        cli,
+        lambda: cli("init", "Thử nghiệm", "--election-day", "23/5/2021", "--locality", "Huyện Gia Viễn", ok=True),
+    )
     return cli
 
 
@@ -283,8 +372,6 @@ def db_snapshot(db_path: Path) -> dict[str, list[tuple]]:
     postgres_url = _PG_TARGETS.get(str(db_path))
     if postgres_url and not os.path.exists(db_path):
         return _pg_snapshot(postgres_url)
-    import sqlite3
-
     conn = sqlite3.connect(db_path)
     try:
         tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]

@@ -15,7 +15,7 @@ import pytest
 
 from campaign_cli.services.text import fold
 from campaign_cli.storage.db import Database
-from campaign_cli.storage.tables import SCHEMA_VERSION
+from campaign_cli.storage.tables import DB_SCHEMA_VERSION
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 TASKS, LOGS, CSV_ROWS = 200, 2_000, 300
@@ -60,7 +60,7 @@ def test_counts(built):
     assert TASKS <= count["assignment"] <= 3 * TASKS
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    assert conn.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+    assert conn.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone() == (str(DB_SCHEMA_VERSION),)
 
 
 def test_tasks_are_realistic(built, gen):

@@ -40,14 +40,28 @@ def load_tool():
     return module
 
 
-@pytest.fixture(scope="module")
+# Session scope: computed once per pytest-xdist worker, however the tests are interleaved.
+@pytest.fixture(scope="session")
 def tool():
     return load_tool()
 
 
-@pytest.fixture(scope="module")
-def catalog(tool):
-    return tool.check("vi")
+@pytest.fixture(scope="session")
+def extracted(tool, once_per_run):
+    """Every message of the code, as Babel extracts it (a few seconds: once per run)."""
+    from babel.messages.pofile import read_po, write_po
+
+    def extract() -> str:
+        buffer = io.BytesIO()
+        write_po(buffer, tool.template(), width=0)
+        return buffer.getvalue().decode("utf-8")
+
+    return read_po(io.StringIO(once_per_run("extracted-messages", extract)))
+
+
+@pytest.fixture(scope="session")
+def catalog(tool, extracted):
+    return tool.check("vi", code=extracted)
 
 
 def run(*args: str, env: dict | None = None, base: dict | None = None) -> subprocess.CompletedProcess:
@@ -67,88 +81,126 @@ def vi(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 # -- the catalog -----------------------------------------------------------------------------
-def _listing(items) -> str:
-    return "\n".join(f"  {item.msgid!r}" for item in items[:30])
+def _listing(tool, items) -> str:
+    return "\n".join(f"  {tool.key(item)[1]!r}" for item in items[:30])
 
 
-def test_every_message_of_the_code_is_in_the_catalog(catalog):
+def test_every_message_of_the_code_is_in_the_catalog(catalog, tool):
     assert not catalog.not_in_catalog, (
         "messages missing from campaign.po (run  python scripts/i18n.py extract, then translate):\n"
-        + _listing(catalog.not_in_catalog)
+        + _listing(tool, catalog.not_in_catalog)
     )
 
 
-def test_every_message_has_a_vietnamese_translation(catalog):
-    assert not catalog.untranslated, "untranslated in campaign.po:\n" + _listing(catalog.untranslated)
-    assert not catalog.fuzzy, "fuzzy (review, then remove the flag) in campaign.po:\n" + _listing(catalog.fuzzy)
+def test_every_message_has_a_vietnamese_translation(catalog, tool):
+    assert not catalog.untranslated, "untranslated in campaign.po:\n" + _listing(tool, catalog.untranslated)
+    assert not catalog.fuzzy, "fuzzy (review, then remove the flag) in campaign.po:\n" + _listing(tool, catalog.fuzzy)
 
 
-def test_translations_keep_the_placeholders(catalog):
-    problems = [f"  {entry.msgid!r}: {problem}" for entry, problem in catalog.placeholders]
+def test_translations_keep_the_placeholders(catalog, tool):
+    problems = [f"  {tool.key(entry)[1]!r}: {problem}" for entry, problem in catalog.placeholders]
     assert not problems, "placeholders differ between msgid and msgstr:\n" + "\n".join(problems)
 
 
-def test_the_compiled_catalog_is_current(catalog):
-    assert not catalog.stale_mo, "campaign.mo is older than campaign.po: run  python scripts/i18n.py compile"
+def test_the_compiled_catalog_is_what_babel_compiles(catalog):
+    assert not catalog.stale_mo, (
+        "campaign.mo is not what Babel compiles from campaign.po: run  python scripts/i18n.py compile"
+    )
 
 
-def test_extraction_sees_every_kind_of_message(tool):
-    found = {(message.context, message.msgid): message for message in tool.extract()}
+def test_extraction_sees_every_kind_of_message(tool, extracted):
+    found = {tool.key(message): message for message in tool.messages(extracted)}
     assert (None, "Chair") in found  # _()
-    assert (None, "{n} log entry") in found and found[(None, "{n} log entry")].plural == "{n} log entries"
+    assert found[(None, "{n} log entry")].id == ("{n} log entry", "{n} log entries")  # ngettext
     assert ("role", "Member") in found  # pgettext
-    assert (None, "Add a task to a phase.") in found  # a command's docstring: its --help
-    assert (None, "phone number") in found  # validate.text(..., "phone number")
+    assert ("status", "todo") in found  # NP_ in cli/labels.py, translated later with pgettext
+    help_text = found[(None, "Add a task to a phase.")]  # a command's docstring: its --help
+    assert help_text.auto_comments == ["help text of a command"]
+    assert found[(None, "phone number")].auto_comments == ["a field name"]  # validate.text(..., "phone number")
     assert (None, "April") in found  # N_()
     assert (None, "Show this message and exit.") in found  # typer's own, listed in click_i18n
+    assert all(line is None for message in found.values() for _path, line in message.locations)
+
+
+def test_extracted_help_texts_are_the_cleaned_docstrings(tool, tmp_path: Path):
+    module = tmp_path / "campaign_cli" / "cli" / "demo.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(
+        "@app.command('x')\n"
+        "def shown(ctx):\n"
+        '    """First line.\n\n    Second paragraph, indented in the source.\n    """\n'
+        "def helper():\n"
+        '    """Not a command: not a message."""\n'
+        "def later():\n"
+        '    """Registered below."""\n'
+        "app.command('later')(later)\n"
+        "validate.text(value, 'email address')\n"
+        "clean_user_text(value, field='note')\n",
+        encoding="utf-8",
+    )
+    found = tool.extra_messages(module.read_text(encoding="utf-8"), module)
+    assert [(text, comment) for _line, text, comment in found] == [
+        ("email address", "a field name"),
+        ("note", "a field name"),
+        ("First line.\n\nSecond paragraph, indented in the source.", "help text of a command"),
+        ("Registered below.", "help text of a command"),
+    ]
 
 
 def test_placeholder_check_catches_broken_translations(tool):
-    entry = tool.Entry("Task {id} blocked: {reason}", msgstr=["Nhiệm vụ {ma} vướng mắc: {reason}"])
-    assert "{ma}" in tool.placeholder_problem(entry)
-    entry = tool.Entry("Task {id} blocked: {reason}", msgstr=["Nhiệm vụ vướng mắc: {reason}"])
-    assert "{id}" in tool.placeholder_problem(entry)
-    entry = tool.Entry("Task {id}", msgstr=["Nhiệm vụ {id"])
-    assert "not a valid format string" in tool.placeholder_problem(entry)
-    assert tool.placeholder_problem(tool.Entry("Task {id}", msgstr=["Nhiệm vụ số {id}"])) is None
+    from babel.messages.catalog import Message
+
+    blocked = "Task {id} blocked: {reason}"
+    assert "{ma}" in tool.placeholder_problem(Message(blocked, "Nhiệm vụ {ma} vướng mắc: {reason}"))
+    assert "{id}" in tool.placeholder_problem(Message(blocked, "Nhiệm vụ vướng mắc: {reason}"))
+    assert "not a valid format string" in tool.placeholder_problem(Message("Task {id}", "Nhiệm vụ {id"))
+    assert tool.placeholder_problem(Message("Task {id}", "Nhiệm vụ số {id}")) is None
+    plural = Message(("{n} member", "{n} members"), ("thành viên",))
+    assert "{n}" in tool.placeholder_problem(plural)
+    assert tool.placeholder_problem(Message(("one member", "{n} members"), ("{n} thành viên",))) is None
 
 
 def test_extract_keeps_translations_and_marks_rewordings_fuzzy(tool, tmp_path: Path):
-    old = [
-        tool.Entry("Removed phase {number}.", msgstr=["Đã xóa đợt {number}."]),
-        tool.Entry("Gone for good", msgstr=["Đã bỏ"]),
-    ]
-    messages = [tool.Message("Removed phase {number}."), tool.Message("Removed the phase {number}.")]
-    merged = tool.merge(messages, old)
-    kept, reworded, obsolete = merged
-    assert kept.msgstr == ["Đã xóa đợt {number}."] and not kept.fuzzy
-    assert reworded.fuzzy and reworded.msgstr == ["Đã xóa đợt {number}."]
-    assert obsolete.obsolete and obsolete.msgid == "Gone for good"
+    from babel.messages.catalog import Catalog
+
+    old = Catalog(locale="vi", domain="campaign")
+    old.add("Removed phase {number}.", "Đã xóa đợt {number}.")
+    old.add("Removed unit {name}.", "Đã xóa đơn vị {name}.")
+    old.add("Gone for good", "Đã bỏ")
+    code = Catalog(domain="campaign")
+    code.add("Removed phase {number}.", locations=[("campaign_cli/cli/phase.py", None)])
+    code.add("Removed the unit {name}.", locations=[("campaign_cli/cli/unit.py", None)])
+    code.add("Brand new", locations=[("campaign_cli/cli/unit.py", None)])
+    tool.update(old, code)
+    kept, reworded, new = tool.messages(old)
+    assert (kept.string, kept.fuzzy) == ("Đã xóa đợt {number}.", False)
+    assert (reworded.id, reworded.string, reworded.fuzzy) == ("Removed the unit {name}.", "Đã xóa đơn vị {name}.", True)
+    assert (new.id, new.string or "") == ("Brand new", "")
+    assert [message.id for message in old.obsolete.values()] == ["Gone for good"]
     path = tmp_path / "x.po"
-    tool.write_po(path, "vi", {}, merged)
-    header, again = tool.read_po(path)
-    assert header["Plural-Forms"] == "nplurals=1; plural=0;"
-    assert [(e.msgid, e.msgstr, e.fuzzy, e.obsolete) for e in again] == [
-        (e.msgid, e.msgstr, e.fuzzy, e.obsolete) for e in merged
-    ]
+    tool.write_catalog(old, path)
+    text = path.read_text(encoding="utf-8")
+    assert '#~ msgid "Gone for good"' in text and "#: campaign_cli/cli/unit.py\n" in text  # no line numbers
+    assert "Plural-Forms: nplurals=1; plural=0;" in text
 
 
-def test_compiled_catalog_loads_with_plurals_and_contexts(tool, tmp_path: Path):
-    entries = [
-        tool.Entry("{n} member", plural="{n} members", msgstr=["{n} thành viên"]),
-        tool.Entry("Member", context="role", msgstr=["Ủy viên"]),
-        tool.Entry("Member", msgstr=["Thành viên"]),
-        tool.Entry("Multi\nline", msgstr=["Nhiều\ndòng"]),
-        tool.Entry("Not yet", msgstr=[""]),
-        tool.Entry("Unsure", msgstr=["Chưa chắc"], flags=["fuzzy"]),
-    ]
-    catalog = gettext.GNUTranslations(io.BytesIO(tool.mo_bytes({}, entries, "vi")))
-    assert catalog.ngettext("{n} member", "{n} members", 5) == "{n} thành viên"
-    assert catalog.pgettext("role", "Member") == "Ủy viên"
-    assert catalog.gettext("Member") == "Thành viên"
-    assert catalog.gettext("Multi\nline") == "Nhiều\ndòng"
-    assert catalog.gettext("Not yet") == "Not yet"
-    assert catalog.gettext("Unsure") == "Unsure"
+def test_compiled_catalog_loads_with_plurals_and_contexts(tool):
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(locale="vi", domain="campaign")
+    catalog.add(("{n} member", "{n} members"), ("{n} thành viên",))
+    catalog.add("Member", "Ủy viên", context="role")
+    catalog.add("Member", "Thành viên")
+    catalog.add("Multi\nline", "Nhiều\ndòng")
+    catalog.add("Not yet", "")
+    catalog.add("Unsure", "Chưa chắc", flags=["fuzzy"])
+    compiled = gettext.GNUTranslations(io.BytesIO(tool.compiled(catalog)))
+    assert compiled.ngettext("{n} member", "{n} members", 5) == "{n} thành viên"
+    assert compiled.pgettext("role", "Member") == "Ủy viên"
+    assert compiled.gettext("Member") == "Thành viên"
+    assert compiled.gettext("Multi\nline") == "Nhiều\ndòng"
+    assert compiled.gettext("Not yet") == "Not yet"
+    assert compiled.gettext("Unsure") == "Unsure"
 
 
 def test_the_shipped_catalog_is_used():
@@ -171,6 +223,7 @@ def test_the_catalog_is_package_data():
 
 
 # -- choosing the language -------------------------------------------------------------------
+@pytest.mark.slow
 def test_language_order(cli, monkeypatch: pytest.MonkeyPatch, backend):
     """--lang, else CAMPAIGN_LANG, else the campaign's own setting, else the locale."""
     monkeypatch.delenv("CAMPAIGN_LANG")
@@ -302,15 +355,13 @@ def _english_words(text: str) -> list[str]:
 
 def _english_pieces(tool) -> list[str]:
     """Pieces of the catalog's English messages (between placeholders, 3+ words) that the translation changes."""
-    _, entries = tool.read_po(tool.po_path("vi"))
     pieces = set()
-    for entry in entries:
-        if entry.obsolete:
-            continue
-        for text in (entry.msgid, entry.plural or ""):
+    for entry in tool.messages(tool.read_catalog("vi")):
+        translations = [" ".join((text or "").split()) for text in tool.texts(entry.string)]
+        for text in tool.texts(entry.id):
             for piece in re.split(r"\{[^{}]*\}", text):
                 piece = " ".join(piece.split())
-                if len(piece.split()) >= 3 and not any(piece in " ".join(s.split()) for s in entry.msgstr):
+                if len(piece.split()) >= 3 and not any(piece in translation for translation in translations):
                     pieces.add(piece)
     return sorted(pieces)
 
@@ -328,11 +379,74 @@ def _without_quoted(text: str) -> str:
     return re.sub(r"'[^'\n]*'", "''", text)
 
 
-@pytest.fixture(scope="module")
-def vietnamese_run(tmp_path_factory):
-    """The scenario in Vietnamese, in subprocesses: [(args, result)]."""
+#: Runs many ``campaign`` commands, one after another, each in a process of its own as a
+#: user's shell would, but forked from one that has loaded the third-party libraries once:
+#: each child is a new ``campaign`` process (the entry point chooses the language, then
+#: builds the command tree) without paying Python's and typer's start-up every time.
+_BATCH_SCRIPT = """
+import json, os, sys, tempfile, traceback
+import typer, typer.main, rich.console, rich.table, rich.text  # noqa: what every command loads
+
+results = []
+for args in json.load(sys.stdin):
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        pid = os.fork()
+        if pid == 0:
+            os.dup2(out.fileno(), 1)
+            os.dup2(err.fileno(), 2)
+            code = 1
+            try:
+                sys.argv = ["campaign", *args]
+                from campaign_cli.cli.main import main
+
+                main()
+                code = 0
+            except SystemExit as exc:
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        out.seek(0)
+        err.seek(0)
+        results.append([os.waitstatus_to_exitcode(status), out.read().decode(), err.read().decode()])
+json.dump(results, sys.stdout)
+"""
+
+
+def run_many(commands: list[tuple[str, ...]], env: dict) -> list[subprocess.CompletedProcess]:
+    """``campaign ARGS`` for each of ``commands`` in turn, each in its own (forked) process."""
+    batch = subprocess.run(
+        [sys.executable, "-c", _BATCH_SCRIPT],
+        input=json.dumps([list(args) for args in commands]),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**env, "PYTHONIOENCODING": "utf-8"},
+        timeout=300,
+    )
+    assert batch.returncode == 0, batch.stderr
+    return [
+        subprocess.CompletedProcess(["campaign", *args], code, out, err)
+        for args, (code, out, err) in zip(commands, json.loads(batch.stdout), strict=True)
+    ]
+
+
+@pytest.fixture(scope="session")
+def vietnamese_run(tmp_path_factory, once_per_run):
+    """The scenario in Vietnamese, each command a process of its own: [(args, result)], once per run."""
+    runs = json.loads(once_per_run("vietnamese-run", lambda: json.dumps(_vietnamese_run(tmp_path_factory))))
+    return [(tuple(args), subprocess.CompletedProcess(["campaign", *args], *result)) for args, result in runs]
+
+
+def _vietnamese_run(tmp_path_factory) -> list:
     folder = tmp_path_factory.mktemp("vi")
-    # module scope: set up before the per-test environment, so the user's settings are dropped here
+    # session scope: set up before the per-test environment, so the user's settings are dropped here
     base = {name: value for name, value in os.environ.items() if not name.startswith(("CAMPAIGN_", "LC_"))}
     env = {
         "CAMPAIGN_DB": str(folder / "campaign.db"),
@@ -342,12 +456,15 @@ def vietnamese_run(tmp_path_factory):
         "COLUMNS": "200",
         "NO_COLOR": "1",
     }
-    results = [(("init", "--sample"), vi("init", "--sample", env=env, base=base))]
-    results += [(args, vi(*args, env=env, base=base)) for args in SCENARIO]
-    results += [(args, vi(*args, env=env, base=base)) for _, args in ERRORS]
-    return results
+    commands = [("init", "--sample"), *SCENARIO, *(args for _, args in ERRORS)]
+    results = run_many([("--lang", "vi", "--as-of", AS_OF, *args) for args in commands], {**base, **env})
+    return [
+        [args, [result.returncode, result.stdout, result.stderr]]
+        for args, result in zip(commands, results, strict=True)
+    ]
 
 
+@pytest.mark.slow
 def test_the_cli_in_vietnamese_works(vietnamese_run):
     for args, result in vietnamese_run[: 1 + len(SCENARIO)]:
         assert result.returncode == 0, f"{args}: exit {result.returncode}\n{result.stderr}"
@@ -357,6 +474,7 @@ def test_the_cli_in_vietnamese_works(vietnamese_run):
         assert result.stderr.strip().splitlines()[-1].startswith("Lỗi: "), (args, result.stderr)
 
 
+@pytest.mark.slow
 def test_no_english_in_the_vietnamese_cli(vietnamese_run, tool):
     pieces = _english_pieces(tool)
     leaks = {}
@@ -368,6 +486,7 @@ def test_no_english_in_the_vietnamese_cli(vietnamese_run, tool):
     assert not leaks, "English in Vietnamese output:\n" + "\n".join(f"  {k}: {v}" for k, v in leaks.items())
 
 
+@pytest.mark.slow
 def test_vietnamese_output_reads_the_vietnamese_way(vietnamese_run):
     out = {" ".join(args): result for args, result in vietnamese_run}
     status = out["status"].stdout
@@ -436,6 +555,7 @@ def _english_help_texts() -> dict[str, list[str]]:
     return texts
 
 
+@pytest.mark.slow
 def test_help_of_every_command_is_vietnamese():
     result = subprocess.run(
         [sys.executable, "-c", _HELP_SCRIPT],

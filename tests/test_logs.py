@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from campaign_cli.errors import Conflict, Invalid, NotFound
-from campaign_cli.services import logs, types
+from campaign_cli.services import activity_types, logs
 from campaign_cli.services.context import Context
 from campaign_cli.services.text import fold
 from campaign_cli.storage.db import Database, utc_now
@@ -574,23 +574,23 @@ def test_type_add_rejects_bad_codes(fresh, code):
 
 
 def test_type_code_format():
-    assert types.clean_code(" Led-Screen2 ") == "led-screen2"
+    assert activity_types.clean_code(" Led-Screen2 ") == "led-screen2"
     with pytest.raises(Invalid, match="starting with a letter"):
-        types.clean_code("-led")
+        activity_types.clean_code("-led")
 
 
 def test_type_conflicts(service):
     with pytest.raises(Conflict, match="type 'poster' already exists"):
-        types.add_type(service, code="Poster", label_vi="áp phích lớn", unit="tờ")
+        activity_types.add_type(service, code="Poster", label_vi="áp phích lớn", unit="tờ")
     with pytest.raises(Conflict, match="already has the label 'áp phích'"):
-        types.add_type(service, code="poster2", label_vi="Ap Phich", unit="tờ")
+        activity_types.add_type(service, code="poster2", label_vi="Ap Phich", unit="tờ")
     with pytest.raises(Conflict, match="cannot be renamed"):
-        types.edit_type(service, "poster", code="posters")
+        activity_types.edit_type(service, "poster", code="posters")
     with pytest.raises(Invalid, match="nothing to change"):
-        types.edit_type(service, "poster")
-    assert types.add_type(service, code=" Loa ", label_vi="loa di động", unit="lượt")["code"] == "loa"
+        activity_types.edit_type(service, "poster")
+    assert activity_types.add_type(service, code=" Loa ", label_vi="loa di động", unit="lượt")["code"] == "loa"
 
 
 def test_type_used_by_a_task_cannot_be_removed(service, board):
     with pytest.raises(Conflict, match=r"log entries: 0, tasks: 1"):
-        types.remove_type(service, "news")
+        activity_types.remove_type(service, "news")

@@ -59,13 +59,18 @@ def service(fresh, isolated_environment):
 
 
 @pytest.fixture
-def board(fresh):
-    """Three units and the sample subcommittee, added through the CLI."""
-    fresh("unit", "add", "Ban Tuyên giáo Huyện ủy", "--short", "BTG Huyện ủy", ok=True)
-    fresh("unit", "add", "Trung tâm Văn hóa, Thể thao và Truyền thông huyện", "--short", "Trung tâm VHTT&TT", ok=True)
-    fresh("unit", "add", "Phòng Văn hóa và Thông tin huyện", "--short", "Phòng VH&TT", ok=True)
-    for name, role in SUBCOMMITTEE:
-        fresh("member", "add", name, "--role", role, ok=True)
+def board(fresh, database_templates):
+    """Three units and the sample subcommittee, added through the CLI (built once per worker, then copied)."""
+
+    def build():
+        fresh("unit", "add", "Ban Tuyên giáo Huyện ủy", "--short", "BTG Huyện ủy", ok=True)
+        fresh("unit", "add", "Trung tâm Văn hóa, Thể thao và Truyền thông huyện", "--short", "Trung tâm VHTT&TT",
+              ok=True)  # fmt: skip
+        fresh("unit", "add", "Phòng Văn hóa và Thông tin huyện", "--short", "Phòng VH&TT", ok=True)
+        for name, role in SUBCOMMITTEE:
+            fresh("member", "add", name, "--role", role, ok=True)
+
+    database_templates.load("units-members-board", fresh, build)
     return fresh
 
 

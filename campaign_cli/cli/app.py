@@ -50,17 +50,13 @@ class CampaignGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
-        from campaign_cli.errors import CampaignError
-        from campaign_cli.services.dates import DateError
+        from campaign_cli.errors import CampaignError  # DateError too: it is an Invalid
 
         try:
             return super().invoke(ctx)
         except CampaignError as exc:
             typer.echo(_("Error: {message}").format(message=exc.message), err=True)
             raise typer.Exit(exc.exit_code) from None
-        except DateError as exc:
-            typer.echo(_("Error: {message}").format(message=str(exc)), err=True)
-            raise typer.Exit(1) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
         except Exception as exc:

@@ -31,7 +31,7 @@ def type_view(rows):
 @app.command("list")
 def type_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
     """List the activity types by code, with how many log entries each has."""
-    from campaign_cli.services.types import list_types
+    from campaign_cli.services.activity_types import list_types
 
     show(type_view(list_types(service_context(ctx))), fmt, output)
 
@@ -47,7 +47,7 @@ def type_add(
     label_en: Annotated[str, typer.Option("--label-en", metavar="TEXT", help=_("English name."))] = "",
 ) -> None:
     """Add an activity type."""
-    from campaign_cli.services.types import add_type
+    from campaign_cli.services.activity_types import add_type
 
     row = add_type(service_context(ctx), code=code, label_vi=label, label_en=label_en, unit=unit)
     done(_("Added type {code}: {label} ({unit})").format(code=row["code"], label=row["label_vi"], unit=row["unit"]))
@@ -65,7 +65,7 @@ def type_edit(
     unit: Annotated[Optional[str], typer.Option("--unit", metavar="TEXT", help=_("New unit."))] = None,
 ) -> None:
     """Change the names or the unit of an activity type."""
-    from campaign_cli.services.types import edit_type
+    from campaign_cli.services.activity_types import edit_type
 
     row = edit_type(service_context(ctx), ref, code=code, label_vi=label, label_en=label_en, unit=unit)
     done(_("Updated type {code}: {label} ({unit})").format(code=row["code"], label=row["label_vi"], unit=row["unit"]))
@@ -75,7 +75,7 @@ def type_edit(
 def type_remove(ctx: typer.Context, ref: RefArgument, yes: YesOption = False) -> None:
     """Remove an activity type that no log entry or task uses."""
     from campaign_cli.services import lookup
-    from campaign_cli.services.types import remove_type
+    from campaign_cli.services.activity_types import remove_type
 
     service = service_context(ctx)
     row = lookup.activity_type(service, ref)

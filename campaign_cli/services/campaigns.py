@@ -339,6 +339,8 @@ def database_info(ctx: Context) -> dict[str, Any]:
         try:
             campaign = ctx.campaign
         except NoCampaign:
+            if ctx.campaign_selector:  # one was named and is not here: that is the answer
+                raise
             campaign = None
     counts = {}
     if campaign is not None:

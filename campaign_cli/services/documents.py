@@ -197,7 +197,7 @@ def report_document(
     current = reports.phase_of_day(phases, today)
     upcoming_span = (today + dt.timedelta(days=1), today + dt.timedelta(days=UPCOMING_DAYS))
     document: dict[str, Any] = {
-        "schema_version": reports.SCHEMA_VERSION,
+        "schema_version": reports.JSON_SCHEMA_VERSION,
         "kind": kind,
         "as_of": today,
         "days_to_election": reports.days_to_election(facts["election_day"], today),

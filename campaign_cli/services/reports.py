@@ -48,7 +48,7 @@ from campaign_cli.services.dates import coerce_date, iso_week_label
 from campaign_cli.services.tasks import LOGGED_SQL, task_progress, task_progress_sql, tasks_as_of
 from campaign_cli.vocabulary import TaskStatus, codes
 
-SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 1
 BEHIND_MARGIN = 0.10
 DUE_SOON_DAYS = 7
 RECENT_LOGS = 5
@@ -709,7 +709,7 @@ def status_report(ctx: Context, *, lang: str | None = None) -> dict[str, Any]:
     members = loads["member"]
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": JSON_SCHEMA_VERSION,
         "as_of": today,
         "days_to_election": days_to_election(campaign["election_day"], today),
         "campaign": campaign,
@@ -770,7 +770,7 @@ def weekly_report(ctx: Context, week_start: dt.date, week_end: dt.date, *, lang:
     due_next = tasks_due_between(ctx, next_start, next_end)
     overdue = overdue_tasks(ctx)
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": JSON_SCHEMA_VERSION,
         "week": iso_week_label(week_start),
         "start": week_start,
         "end": week_end,
@@ -915,7 +915,7 @@ def phase_report(ctx: Context, ref: str | int | None = None, *, lang: str | None
             }
         )
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": JSON_SCHEMA_VERSION,
         "as_of": today,
         "phases": result,
         "outside_phases": {
@@ -1025,7 +1025,7 @@ def member_report(ctx: Context, ref: str | None = None, *, lang: str | None = No
         }
 
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": JSON_SCHEMA_VERSION,
         "as_of": ctx.today,
         "members": [detail("member", row) for row in members],
         "units": [detail("unit", row) for row in units],
@@ -1073,7 +1073,7 @@ def burndown_report(ctx: Context, ref: str | int | None = None) -> dict[str, Any
     else:
         scope = [phase for phase in phases if phase["start"] <= election] or phases
     base = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": JSON_SCHEMA_VERSION,
         "as_of": today,
         "election_day": election,
         "phase": _current(chosen, full=False),
@@ -1168,7 +1168,7 @@ def timeline_report(ctx: Context) -> dict[str, Any]:
     start = min(phase["start"] for phase in phases) if phases else min(days)
     end = max(days)
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": JSON_SCHEMA_VERSION,
         "as_of": today,
         "election_day": campaign["election_day"],
         "start": start,

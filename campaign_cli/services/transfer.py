@@ -497,9 +497,9 @@ def _id(reader: _Reader, seen: dict[int, Any] | set[int], row: Any) -> int:
 def check_head(document: Any, *, name: str | None = None) -> Rows:
     """Every rule an import must meet, for all of the document but its log entries,
     checked without touching the database."""
+    from campaign_cli.services.activity_types import CODE_MAX_LEN, CODE_PATTERN
     from campaign_cli.services.campaigns import activity_type_values
     from campaign_cli.services.tasks import _title_folded
-    from campaign_cli.services.types import CODE_MAX_LEN, CODE_PATTERN
     from campaign_cli.services.units import folded_name
 
     if not isinstance(document, dict):

@@ -1,7 +1,7 @@
 """Creating the schema, and upgrading databases made by earlier releases.
 
 A new database gets the whole schema compiled from ``storage.tables`` (the one
-definition) and ``meta.schema_version`` = ``tables.SCHEMA_VERSION``. A database
+definition) and ``meta.schema_version`` = ``tables.DB_SCHEMA_VERSION``. A database
 made by an earlier release is upgraded in place when a command opens it:
 
 1. the write lock is taken (``BEGIN IMMEDIATE``), so no other ``campaign``
@@ -38,7 +38,7 @@ Why an ordered list of functions and not Alembic
 
 Writing a migration (the llm/sqlite-utils pattern)
 --------------------------------------------------
-1. Change ``storage/tables.py`` to the new shape and bump ``SCHEMA_VERSION``.
+1. Change ``storage/tables.py`` to the new shape and bump ``DB_SCHEMA_VERSION``.
 2. Append ``(N, mNNN_what_it_does)`` to :data:`MIGRATIONS`; the function gets
    the database inside the open transaction and must leave an old database in
    the shape ``create_schema`` gives a new one (``tests/test_safety.py``
@@ -61,7 +61,7 @@ from campaign_cli.i18n import _
 from campaign_cli.storage.db import Database
 
 #: The version ``create_schema`` writes when ``MIGRATIONS`` is empty; must equal
-#: ``tables.SCHEMA_VERSION`` (a test checks), which this module may not import
+#: ``tables.DB_SCHEMA_VERSION`` (a test checks), which this module may not import
 #: at start-up (it pulls in SQLModel).
 BASE_VERSION = 1
 
@@ -219,7 +219,7 @@ def _begin(db: Database) -> None:
 
 def create_schema(db: Database) -> None:
     """Create every table in an empty database, atomically."""
-    from campaign_cli.storage.tables import SCHEMA_VERSION
+    from campaign_cli.storage.tables import DB_SCHEMA_VERSION
 
     _begin(db)
     try:
@@ -228,7 +228,7 @@ def create_schema(db: Database) -> None:
 
             for statement in ddl_statements(db.dialect) + summary.trigger_statements(db.dialect):
                 db.execute(statement)
-            db.execute("INSERT INTO meta (name, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            db.execute("INSERT INTO meta (name, value) VALUES ('schema_version', ?)", (str(DB_SCHEMA_VERSION),))
         db.execute("COMMIT")
     except BaseException:
         db._rollback()

@@ -29,7 +29,7 @@ from sqlmodel import Field, SQLModel
 from campaign_cli.vocabulary import AssignmentRole, MemberRole, TaskStatus, sql_list
 
 #: Bumped by every migration; stored in ``meta`` under ``schema_version``.
-SCHEMA_VERSION = 4
+DB_SCHEMA_VERSION = 4
 
 
 class Meta(SQLModel, table=True):
