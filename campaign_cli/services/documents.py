@@ -230,7 +230,8 @@ def document_header(
 #: (Decree 30/2020/NĐ-CP, Appendix II: "Tiểu ban Thông tin, tuyên truyền"), or the whole name as it
 #: stands in the Law on Elections ("Ủy ban bầu cử", "Ban bầu cử", "Tổ bầu cử": no capital after them).
 _FIXED_KINDS = ("ủy ban bầu cử", "hội đồng bầu cử quốc gia", "ban bầu cử", "tổ bầu cử")
-_KINDS_BEFORE_A_FIELD = ("tiểu ban", "ban chỉ đạo", "ủy ban", "hội đồng", "ban", "tổ")
+_KINDS_BEFORE_A_FIELD = {"tiểu ban": "Tiểu ban", "ban chỉ đạo": "Ban Chỉ đạo", "ủy ban": "Ủy ban",
+                         "hội đồng": "Hội đồng", "ban": "Ban", "tổ": "Tổ"}
 
 
 def running_name(body: str, locality: str = "") -> str:
@@ -253,9 +254,9 @@ def running_name(body: str, locality: str = "") -> str:
     for kind in _FIXED_KINDS:
         if lowered == kind or lowered.startswith(kind + " "):
             return _capitalised(lowered) + place
-    for kind in _KINDS_BEFORE_A_FIELD:
+    for kind, written in _KINDS_BEFORE_A_FIELD.items():
         if lowered.startswith(kind + " "):
-            return _capitalised(kind) + " " + _capitalised(lowered[len(kind) + 1 :]) + place
+            return written + " " + _capitalised(lowered[len(kind) + 1 :]) + place
     return _capitalised(lowered) + place
 
 

@@ -754,6 +754,8 @@ def _signature_block(doc, header: dict[str, Any]) -> None:
     from docx.shared import Pt
 
     table = _layout_table(doc, [LEFT_COLUMN_CM + 0.5, RIGHT_COLUMN_CM - 0.5])
+    # one block: never the titles on one page and the name on the next
+    _insert(table.rows[0]._tr.get_or_add_trPr(), _element("w:cantSplit", **{"w:val": "true"}))
     left, right = table.rows[0].cells
     _clear(left)
     _clear(right)
