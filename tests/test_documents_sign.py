@@ -432,3 +432,20 @@ def test_sections_and_parts_plug_in_and_are_numbered_in_order(sample, tmp_path: 
 def test_soffice_and_poppler_are_installed_for_these_tests():
     """.ci/run installs them: a PDF test must run, not skip."""
     assert pdf.find_office() and shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("fc-list")
+
+
+@pytest.mark.slow
+def test_the_readme_examples_make_the_documents(cli, tmp_path: Path, monkeypatch):
+    from test_readme import run_block, shell_block
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "de-xuat.txt").write_text("Đề nghị cấp bổ sung 200 áp phích cho các thôn.\n", encoding="utf-8")
+    run_block(cli, shell_block("A campaign in ten commands"), tmp_path)
+    run_block(cli, shell_block("Official documents"), tmp_path)
+    weekly = docx.Document(str(tmp_path / "bao-cao-tuan-2026-W09.docx"))
+    assert signature_lines(weekly) == ["TRƯỞNG TIỂU BAN", "Nguyễn Văn Hùng"]
+    assert proposals_section(weekly)[0].startswith("(Thư ký Tiểu ban ghi")
+    text = " ".join(pdf_text(tmp_path / "bao-cao-tuan-2026-W09.pdf"))
+    assert "KT. TRƯỞNG TIỂU BAN" in text and "Lê Thị Thu" in text
+    assert "IV. ĐỀ XUẤT, KIẾN NGHỊ Đề nghị cấp bổ sung 200 áp phích cho các thôn." in text
+    assert (tmp_path / "bao-cao-tong-ket.pdf").read_bytes().startswith(b"%PDF")

@@ -8,6 +8,13 @@ here), the header from ``services.documents.document_header``. The document
 is Vietnamese whatever the interface language: statuses and phase states are
 asked of ``cli/labels.py`` with ``lang="vi"``, the same words a Vietnamese
 terminal shows. python-docx is imported only when a document is written.
+
+The body is a list of section functions (:func:`body_sections`; the parts of
+section II in :func:`result_parts`), each ``(outline, data, header)``: it
+writes its heading through :class:`Outline`, which numbers I., II. ... and
+1., 2. ... as they come, then its text and tables. A new section (coverage by
+place, a province's roll-up of its communes) is one more function in the
+list, fed by one more key of ``data``; nothing else is renumbered.
 """
 
 from __future__ import annotations
