@@ -408,6 +408,22 @@ def test_a_section_heading_and_its_first_part_move_as_one_paragraph(sample, tmp_
     assert closing.paragraph_format.keep_with_next  # with the signature block
 
 
+@pytest.mark.parametrize(("kind", "as_of"), [("weekly", AS_OF), ("phase", AS_OF), ("final", "30/5/2021")])
+def test_no_three_paragraphs_are_chained_to_keep_together(sample, tmp_path: Path, kind: str, as_of: str):
+    """LibreOffice keeps a paragraph with the next, not a chain of three: the first would stay behind."""
+    document = write_docx(sample, tmp_path, "--signer", "tuan", kind=kind, as_of=as_of)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def kept(element) -> bool:
+        return element.tag == w + "p" and element.find(f"{w}pPr/{w}keepNext") is not None
+
+    blocks = list(document.element.body)
+    chains = [plain("".join(blocks[index].itertext()))
+              for index in range(len(blocks) - 2)
+              if kept(blocks[index]) and kept(blocks[index + 1]) and blocks[index + 2].tag == w + "p"]
+    assert chains == []
+
+
 def test_sections_and_parts_plug_in_and_are_numbered_in_order(sample, tmp_path: Path, monkeypatch):
     """Coverage by place (issue 16) and a province's roll-up (issue 17) come in as functions."""
     def coverage_part(out, data, header):

@@ -459,6 +459,9 @@ def _heading(doc, text: str):
 
 
 def _text(doc, text: str, **kwargs) -> None:
+    """A paragraph of running text. ``keep_with_next`` only before a table or the signature: LibreOffice
+    keeps two paragraphs together but not three, so a heading, a sentence kept with a list and the list's
+    first item would leave the heading alone at the foot of a page (a table may split, so it is safe)."""
     _paragraph(doc, text, indent=True, **kwargs)
 
 
@@ -658,7 +661,7 @@ def completed_part(out: Outline, data: dict[str, Any], header: dict[str, Any]) -
     out.part("Kết quả thực hiện nhiệm vụ")
     completed = data["completed"]
     if completed:
-        _text(doc, f"{_period_words(data)}, đã hoàn thành {_num(len(completed))} nhiệm vụ:", keep_with_next=True)
+        _text(doc, f"{_period_words(data)}, đã hoàn thành {_num(len(completed))} nhiệm vụ:")
         _bullets(doc, [f"{task['title']} ({_who(task)}; hoàn thành ngày {_short_date(task['completed_on'])})"
                        for task in completed])
     else:
@@ -673,7 +676,7 @@ def tasks_section(out: Outline, data: dict[str, Any], header: dict[str, Any]) ->
         out.section("NHIỆM VỤ QUÁ HẠN")
         if overdue:
             _text(doc, f"Đến ngày {_short_date(data['as_of'])}, còn {_num(len(overdue))} nhiệm vụ quá hạn "
-                       "chưa hoàn thành:", keep_with_next=True)
+                       "chưa hoàn thành:")
             _overdue_bullets(doc, overdue)
         else:
             _text(doc, "Không có nhiệm vụ quá hạn.")
