@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from campaign_cli.cli import complete
 from campaign_cli.cli.common import done, parse_day, service_context
 from campaign_cli.cli.options import OutputFormat, OutputOption
 from campaign_cli.i18n import _, pgettext
@@ -66,13 +67,16 @@ IssuingBodyOption = Annotated[
 ]
 SignerOption = Annotated[
     Optional[str],
-    typer.Option("--signer", metavar="NAME", rich_help_panel="Document (docx, pdf)",
-                 help=_("Who signs (default: the campaign's signer, see campaign config; else the chair).")),
+    typer.Option("--signer", metavar="MEMBER", rich_help_panel="Document (docx, pdf)", click_type=complete.MEMBER,
+                 help=_("The member who signs: id or part of the name (default: the campaign's signer, see "
+                        "campaign config; else the chair). A vice-chair signs KT. TRƯỞNG TIỂU BAN / "
+                        "PHÓ TRƯỞNG TIỂU BAN.")),
 ]
 SignerTitleOption = Annotated[
     Optional[str],
     typer.Option("--signer-title", metavar="TEXT", rich_help_panel="Document (docx, pdf)",
-                 help=_("Title above the signature (default: TRƯỞNG TIỂU BAN).")),
+                 help=_("Title above the signature instead of the signer's own, \" / \" between lines "
+                        "(e.g. \"KT. TRƯỞNG TIỂU BAN / PHÓ TRƯỞNG TIỂU BAN\").")),
 ]
 PlaceOption = Annotated[
     Optional[str],
@@ -91,8 +95,10 @@ SummaryOption = Annotated[
 ]
 ProposalOption = Annotated[
     Optional[list[str]],
-    typer.Option("--proposal", metavar="TEXT", rich_help_panel="Document (docx, pdf)",
-                 help=_("A paragraph of section IV, proposals (repeat; default: a placeholder to edit).")),
+    typer.Option("--proposals", "--proposal", metavar="TEXT|@FILE", rich_help_panel="Document (docx, pdf)",
+                 help=_("Section IV, proposals: the text, or @FILE for a UTF-8 text file (@- reads standard "
+                        "input; a blank line between paragraphs). Without it a DOCX keeps a highlighted "
+                        "placeholder to replace and a PDF leaves the section out.")),
 ]
 
 
@@ -152,10 +158,16 @@ def write_document(
         from campaign_cli import files
 
         files.check_target(output)  # before LibreOffice spends seconds on it
-        office.write_report_pdf(data, header, output)
+        warnings = office.write_report_pdf(data, header, output)
+        if not header["proposals"]:
+            warnings.append(_("No --proposals given: the PDF leaves out section IV (proposals); "
+                              "give --proposals TEXT or @FILE to include it"))
     else:
         office.write_report_docx(data, header, output)
+        warnings = []
     done(_("Wrote {file}").format(file=output))
+    for warning in warnings:
+        done(warning)
     return output
 
 

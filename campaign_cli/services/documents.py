@@ -34,10 +34,14 @@ The document's shape (every kind)::
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
+from pathlib import Path
 from typing import Any
 
-from campaign_cli.errors import Invalid
-from campaign_cli.services import reports
+from campaign_cli.errors import Ambiguous, Invalid, NotFound
+from campaign_cli.i18n import N_, _
+from campaign_cli.services import reports, validate
 from campaign_cli.services.context import Context
 from campaign_cli.services.dates import coerce_date
 
@@ -45,7 +49,10 @@ KINDS = ("weekly", "phase", "final")
 #: The document symbol after the number: BC (báo cáo) - TBTT (Tiểu ban Thông tin, tuyên truyền).
 DEFAULT_SYMBOL = "BC-TBTT"
 DEFAULT_ISSUING_BODY = "TIỂU BAN THÔNG TIN, TUYÊN TRUYỀN"
-DEFAULT_SIGNER_TITLE = "TRƯỞNG TIỂU BAN"
+#: The signature block's titles; a vice-chair signs on the chair's behalf: "KT." (ký thay).
+CHAIR_TITLE = "TRƯỞNG TIỂU BAN"
+VICE_CHAIR_TITLE = "PHÓ TRƯỞNG TIỂU BAN"
+ON_BEHALF = "KT."
 #: The archive line that closes every "Nơi nhận" list (Decree 30: "Lưu: VT, <drafting unit>").
 ARCHIVE_LINE = "Lưu: VT, TBTT"
 LEVEL_WORDS = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
@@ -82,24 +89,83 @@ def default_recipients(campaign: dict[str, Any]) -> list[str]:
     return [first, ARCHIVE_LINE]
 
 
-def campaign_signer(ctx: Context, campaign: dict[str, Any]) -> str:
-    """Who signs by default: the member set with ``config --signer``, else an older release's name, else the chair."""
-    if campaign.get("signer_id") is not None:
-        row = ctx.db.one("SELECT name FROM member WHERE id = ?", (campaign["signer_id"],))
-        if row:
-            return row["name"]
-    if campaign.get("signer"):
-        return campaign["signer"]
-    head = chair(ctx)
-    return head["name"] if head else ""
-
-
 def chair(ctx: Context) -> dict[str, Any] | None:
     """The subcommittee's chair (the first by id when there are several), or None."""
     return ctx.db.one(
-        "SELECT id, name, title FROM member WHERE campaign_id = ? AND role = 'chair' ORDER BY id LIMIT 1",
+        "SELECT id, name, role, title FROM member WHERE campaign_id = ? AND role = 'chair' ORDER BY id LIMIT 1",
         (ctx.campaign_id,),
     )
+
+
+def signers(ctx: Context) -> list[dict[str, Any]]:
+    """The members who may sign the subcommittee's reports: the chair(s), then the vice-chairs."""
+    return ctx.db.dicts(
+        "SELECT id, name, role FROM member WHERE campaign_id = ? AND role IN ('chair', 'vice-chair') "
+        "ORDER BY CASE role WHEN 'chair' THEN 0 ELSE 1 END, id",
+        (ctx.campaign_id,),
+    )
+
+
+def _signer_member(ctx: Context, ref: str) -> dict[str, Any]:
+    """``--signer``: a member by id or any part of the name; no match names who can sign."""
+    from campaign_cli.services import lookup
+
+    try:
+        found = lookup.member(ctx, ref)
+    except Ambiguous as exc:
+        raise Ambiguous(f"--signer: {exc.message}", exc.candidates) from None
+    except NotFound:
+        can_sign = signers(ctx) or ctx.db.dicts(
+            "SELECT id, name, role FROM member WHERE campaign_id = ? ORDER BY id LIMIT 8", (ctx.campaign_id,)
+        )
+        if not can_sign:
+            raise NotFound(_("--signer: the campaign has no members yet; add the chair with  "
+                             "campaign member add NAME --role chair")) from None
+        raise NotFound(_("--signer: no member matches {ref!r}; members who can sign: {names}").format(
+            ref=ref.strip(), names=", ".join(f"{row['id']} {row['name']}" for row in can_sign))) from None
+    return ctx.db.one("SELECT id, name, role FROM member WHERE id = ?", (found["id"],))
+
+
+def title_lines(text: str) -> list[str]:
+    """``--signer-title``: capitals, one line per "/" or line break ("KT. TRƯỞNG TIỂU BAN / PHÓ TRƯỞNG ...")."""
+    lines = [" ".join(line.split()).upper() for line in re.split(r"\s/\s|\n", text)]
+    return [line for line in lines if line]
+
+
+def signature(ctx: Context, signer: str | None = None, signer_title: str | None = None) -> dict[str, Any]:
+    """Who signs and the title above the name (Decree 30/2020/NĐ-CP, Article 13 and Appendix I).
+
+    The chair signs as TRƯỞNG TIỂU BAN; a vice-chair signs on the chair's
+    behalf: KT. TRƯỞNG TIỂU BAN over PHÓ TRƯỞNG TIỂU BAN. ``signer`` is a
+    member reference; without it the campaign's signer (``campaign config
+    --signer``), else the chair. Another member signs only under a title the
+    caller gives (``signer_title``), which always wins.
+    """
+    campaign = ctx.campaign
+    member: dict[str, Any] | None = None
+    name = ""
+    if signer is not None and signer.strip():
+        member = _signer_member(ctx, signer)
+    elif campaign.get("signer_id") is not None:
+        member = ctx.db.one("SELECT id, name, role FROM member WHERE id = ?", (campaign["signer_id"],))
+    if member is None and not (signer or "").strip() and campaign.get("signer"):
+        name = campaign["signer"]  # an older release's text: no member, no role
+    elif member is None:
+        member = chair(ctx)
+    if member is not None:
+        name = member["name"]
+    if signer_title is not None and signer_title.strip():
+        titles = title_lines(validate.text(signer_title, N_("signer title"), multiline=True))
+    elif member is None or member["role"] == "chair":
+        titles = [CHAIR_TITLE]
+    elif member["role"] == "vice-chair":
+        titles = [f"{ON_BEHALF} {CHAIR_TITLE}", VICE_CHAIR_TITLE]
+    else:
+        raise Invalid(_(
+            "{name} is not the chair or a vice-chair, who sign the subcommittee's reports: choose one with "
+            "--signer (or campaign config --signer), or give the title to sign under with --signer-title"
+        ).format(name=member["name"]))
+    return {"name": " ".join(name.split()), "titles": titles, "member_id": member["id"] if member else None}
 
 
 def document_number(number: str | None, symbol: str = DEFAULT_SYMBOL) -> str:
@@ -131,25 +197,141 @@ def document_header(
     """The header, signature and recipients of a document: the options given, else the campaign's.
 
     ``parent_body=""`` leaves the parent line out; ``recipients`` are the lines
-    of "Nơi nhận" without their leading dash and closing punctuation.
+    of "Nơi nhận" without their leading dash and closing punctuation;
+    ``signer`` is a member reference (:func:`signature`); ``proposals`` are
+    texts or ``@FILE`` (:func:`proposal_paragraphs`). Every text is checked
+    like any other user text (no control or invisible characters).
     """
     campaign = ctx.campaign
-    signer_name = signer if signer is not None else campaign_signer(ctx, campaign)
     if parent_body is None:
         parent_body = campaign.get("parent_body") or default_parent_body(campaign)
+    issuing = (validate.text(issuing_body, N_("issuing body"), multiline=True) or campaign.get("issuing_body")
+               or DEFAULT_ISSUING_BODY)
+    number = validate.text(number, N_("document number"))
+    place = validate.text(place, N_("place")) or campaign.get("place") or bare_locality(campaign.get("locality") or "")
+    lines = [validate.text(line, N_("recipient")).rstrip(";.").strip() for line in (recipients or [])]
+    signed = signature(ctx, signer, signer_title)
     return {
-        "parent_body": parent_body.strip(),
-        "issuing_body": ((issuing_body or campaign.get("issuing_body") or DEFAULT_ISSUING_BODY).strip()).upper(),
+        "parent_body": validate.text(parent_body, N_("parent body")),
+        "issuing_body": issuing.upper(),
+        "issuing_body_name": running_name(issuing, campaign.get("locality") or ""),
         "number": document_number(number, campaign.get("symbol") or DEFAULT_SYMBOL),
-        "place": (place or campaign.get("place") or bare_locality(campaign.get("locality") or "")).strip(),
+        "place": place,
         "date": on or ctx.today,
-        "signer": " ".join(signer_name.split()),
-        "signer_title": " ".join((signer_title or DEFAULT_SIGNER_TITLE).split()).upper(),
-        "recipients": [line.strip().rstrip(";.").strip() for line in (recipients or default_recipients(campaign))
-                       if line.strip().rstrip(";.").strip()],
-        "summary": " ".join((summary or "").split()) or None,
-        "proposals": [text.strip() for text in (proposals or []) if text.strip()],
+        "signer": signed["name"],
+        "signer_titles": signed["titles"],
+        "recipients": [line for line in lines if line] or default_recipients(campaign),
+        "summary": validate.text(summary, N_("summary")) or None,
+        "proposals": proposal_paragraphs(proposals or []),
     }
+
+
+#: Kinds of body as the law writes them in running text: the kind, then the field with a capital
+#: (Decree 30/2020/NĐ-CP, Appendix II: "Tiểu ban Thông tin, tuyên truyền"), or the whole name as it
+#: stands in the Law on Elections ("Ủy ban bầu cử", "Ban bầu cử", "Tổ bầu cử": no capital after them).
+_FIXED_KINDS = ("ủy ban bầu cử", "hội đồng bầu cử quốc gia", "ban bầu cử", "tổ bầu cử")
+_KINDS_BEFORE_A_FIELD = {"tiểu ban": "Tiểu ban", "ban chỉ đạo": "Ban Chỉ đạo", "ủy ban": "Ủy ban",
+                         "hội đồng": "Hội đồng", "ban": "Ban", "tổ": "Tổ"}
+
+
+def running_name(body: str, locality: str = "") -> str:
+    """A body's name in running text: 'TIỂU BAN THÔNG TIN, TUYÊN TRUYỀN' -> 'Tiểu ban Thông tin, tuyên truyền'.
+
+    A name the user wrote in mixed case is theirs and kept. A name in
+    capitals is lowered but for the kind's first letter and the field's
+    (Decree 30/2020/NĐ-CP, Appendix II, I.2); a trailing place that is the
+    campaign's locality keeps the locality's own capitals ("... xã Gia Vân").
+    """
+    text = " ".join(body.split())
+    if text != text.upper():
+        return text
+    lowered = text.lower()
+    place = ""
+    locality_text = " ".join(locality.split())
+    if locality_text and lowered.endswith(" " + locality_text.lower()):
+        lowered = lowered[: -len(locality_text) - 1]
+        place = " " + locality_text[:1].lower() + locality_text[1:]
+    for kind in _FIXED_KINDS:
+        if lowered == kind or lowered.startswith(kind + " "):
+            return _capitalised(lowered) + place
+    for kind, written in _KINDS_BEFORE_A_FIELD.items():
+        if lowered.startswith(kind + " "):
+            return written + " " + _capitalised(lowered[len(kind) + 1 :]) + place
+    return _capitalised(lowered) + place
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+#: A line that starts a paragraph of its own in a proposals file: a dash, a bullet, "1." or "a)".
+_LIST_ITEM = re.compile(r"^(?:[-+*•–]\s|\d{1,2}[.)]\s|[a-zđ][.)]\s)")
+MAX_PROPOSALS_CHARS = 20_000
+
+
+def proposal_paragraphs(values: list[str]) -> list[str]:
+    """``--proposals``: each value is text, ``@FILE`` (UTF-8) or ``@-`` (standard input); ``@@`` is a literal @.
+
+    Paragraphs are separated by blank lines; the lines of one paragraph are
+    joined, except that a list item ("- ...", "1. ...", "a) ...") starts a
+    paragraph of its own. Checked as user text: control and invisible
+    characters are refused.
+    """
+    paragraphs: list[str] = []
+    for value in values:
+        source = "--proposals"
+        if value.startswith("@@"):
+            text = value[1:]
+        elif value.startswith("@"):
+            text, source = _read_proposals(value[1:]), value[1:]
+        else:
+            text = value
+        try:
+            cleaned = validate.text(text, N_("proposals"), multiline=True, max_len=MAX_PROPOSALS_CHARS)
+        except Invalid as exc:
+            raise Invalid(f"{source}: {exc.message}") from None
+        if not cleaned:
+            raise Invalid(_("{source}: the proposals are empty; write them, or leave --proposals out").format(
+                source=source))
+        paragraphs += _paragraphs(cleaned)
+    return paragraphs
+
+
+def _paragraphs(text: str) -> list[str]:
+    result: list[str] = []
+    for block in text.split("\n\n"):
+        current: list[str] = []
+        for line in block.split("\n"):
+            if current and _LIST_ITEM.match(line.lower()):
+                result.append(" ".join(current))
+                current = []
+            if line:
+                current.append(line)
+        if current:
+            result.append(" ".join(current))
+    return result
+
+
+def _read_proposals(name: str) -> str:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        if not name:
+            raise Invalid(_("--proposals: give a file name after @ (@de-xuat.txt), or @- to read standard input"))
+        try:
+            data = Path(name).read_bytes()
+        except IsADirectoryError:
+            raise Invalid(_("--proposals: {file} is a folder, not a text file").format(file=name)) from None
+        except FileNotFoundError:
+            raise Invalid(_("--proposals: there is no file {file}").format(file=name)) from None
+        except OSError as exc:
+            raise Invalid(_("--proposals: cannot read {file}: {reason}").format(
+                file=name, reason=exc.strerror or exc)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(_("--proposals: {file} is not UTF-8 text; save it as UTF-8 (Unicode) and try again").format(
+            file=name if name != "-" else _("standard input"))) from None
 
 
 # -- the report's content ----------------------------------------------------------------
@@ -188,8 +370,6 @@ def report_document(
     date, else the last one that started); "final" covers the whole campaign.
     """
     if kind not in KINDS:
-        from campaign_cli.i18n import _
-
         raise Invalid(_("unknown report kind {kind!r}: use one of {kinds}").format(kind=kind, kinds=", ".join(KINDS)))
     today = ctx.today
     facts = _facts(ctx)
@@ -279,7 +459,6 @@ def report_document(
 
 
 def _choose_phase(ctx: Context, phases: list[dict[str, Any]], ref: str | int | None) -> dict[str, Any]:
-    from campaign_cli.i18n import _
     from campaign_cli.services import lookup
 
     if ref is not None:

@@ -8,10 +8,19 @@ here), the header from ``services.documents.document_header``. The document
 is Vietnamese whatever the interface language: statuses and phase states are
 asked of ``cli/labels.py`` with ``lang="vi"``, the same words a Vietnamese
 terminal shows. python-docx is imported only when a document is written.
+
+The body is a list of section functions (:func:`body_sections`; the parts of
+section II in :func:`result_parts`), each ``(outline, data, header)``: it
+writes its heading through :class:`Outline`, which numbers I., II. ... and
+1., 2. ... as they come, then its text and tables. A new section (coverage by
+place, a province's roll-up of its communes) is one more function in the
+list, fed by one more key of ``data``; nothing else is renumbered.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +45,23 @@ def _short_span(start, end) -> str:
     if start.year == end.year:
         return f"{start.day}/{start.month}–{_short_date(end)}"
     return f"{_short_date(start)}–{_short_date(end)}"
+
+
+#: U+2060 WORD JOINER: invisible, and no line may break at it (LibreOffice and Word honour it; it does
+#: not come out in the PDF's text). After the dash of a span of dates or years: never "23/2–" / "1/3/2026".
+WORD_JOINER = "\u2060"
+NO_BREAK_SPACE = "\u00a0"
+_SPAN_DASH = re.compile(r"(?<=\d)([-–])(?=\d)")
+#: A word that belongs on the line of the number after it: "khóa XV", "nhiệm kỳ 2021–2026", "tuần 9", "ngày 15/3".
+_WORD_BEFORE_NUMBER = re.compile(
+    r"(?<!\S)(nhiệm kỳ|khóa|khoá|kỳ|tuần|đợt|ngày|tháng|năm) (?=[\dIVXL]+\b)", re.IGNORECASE
+)
+
+
+def keep_together(text: str) -> str:
+    """``text`` with the places a line may not break marked: inside a span, between a word and its number."""
+    text = _SPAN_DASH.sub(lambda match: match.group(1) + WORD_JOINER, text)
+    return _WORD_BEFORE_NUMBER.sub(lambda match: match.group(1).replace(" ", NO_BREAK_SPACE) + NO_BREAK_SPACE, text)
 
 
 def _num(value: Any) -> str:
@@ -106,34 +132,52 @@ def report_summary(data: dict[str, Any]) -> str:
         return "Kết quả công tác thông tin, tuyên truyền đợt {n} ({span})".format(
             n=phase["number"], span=_short_span(phase["start"], phase["end"])
         )
-    name = data["campaign"]["name"]
-    return "Tổng kết công tác thông tin, tuyên truyền cuộc " + (name[:1].lower() + name[1:] if name else "bầu cử")
+    return "Tổng kết công tác thông tin, tuyên truyền " + election_words(data["campaign"]["name"])
 
 
-def write_report_docx(data: dict[str, Any], header: dict[str, Any], path: Path | str) -> None:
+def election_words(name: str) -> str:
+    """'cuộc bầu cử đại biểu Quốc hội khóa XV ...' from a campaign named 'Bầu cử đại biểu ...'.
+
+    A name that does not start with "bầu cử" (say "Gia Vân 2026") is not an
+    election's name: the words are then "cuộc bầu cử" alone.
+    """
+    from campaign_cli.services.text import fold
+
+    text = " ".join((name or "").split())
+    if fold(text).startswith("bau cu"):
+        return "cuộc " + text[:1].lower() + text[1:]
+    return "cuộc bầu cử"
+
+
+def write_report_docx(
+    data: dict[str, Any], header: dict[str, Any], path: Path | str, *, font: str = FONT, draft: bool = True
+) -> None:
     """An official report (Decree 30/2020/NĐ-CP) of ``data`` (services.documents.report_document).
 
     ``header`` is services.documents.document_header: parent and issuing
     body, number, place and date, signer, recipients, optional summary and
-    proposals. The file is written atomically.
+    proposals. ``draft``: a document still to be edited, which shows the
+    proposals placeholder when there are none (a PDF is not: it leaves
+    section IV out). ``font``: Times New Roman, or for a PDF made where it is
+    missing, a font of the same widths (render/pdf.py). Written atomically.
     """
-    document = build_report_docx(data, header)
+    document = build_report_docx(data, header, font=font, draft=draft)
     _write_binary(path, document.save)
 
 
-def build_report_docx(data: dict[str, Any], header: dict[str, Any]):
+def build_report_docx(data: dict[str, Any], header: dict[str, Any], *, font: str = FONT, draft: bool = True):
     """The python-docx Document of :func:`write_report_docx` (not saved)."""
     _require("docx", "python-docx")
     from docx import Document
 
     doc = Document()
     _page_setup(doc)
-    _base_style(doc)
+    _base_style(doc, font)
     _page_numbers(doc)
     _header_block(doc, header)
     summary = header.get("summary") or report_summary(data)
     _title_block(doc, summary)
-    _body(doc, data, header, summary)
+    _body(doc, data, header, summary, draft=draft)
     _signature_block(doc, header)
     props = doc.core_properties
     props.title = f"{DOCUMENT_TYPE}: {summary}"
@@ -221,14 +265,20 @@ def _page_setup(doc) -> None:
     section.footer_distance = Mm(10)
 
 
-def _base_style(doc) -> None:
+def _base_style(doc, font: str = FONT) -> None:
     from docx.shared import Pt
 
     for name in ("Normal", "Table Grid", "Header"):
         style = doc.styles[name]
-        style.font.name = FONT
+        style.font.name = font
         style.font.size = Pt(BODY_PT)
-        _fonts(style.element)
+        _fonts(style.element, font)
+    # the document's defaults too (python-docx's template names theme fonts there: Calibri, Cambria)
+    defaults = doc.styles.element.find(_qn("w:docDefaults"))
+    run_defaults = defaults.find(_qn("w:rPrDefault")) if defaults is not None else None
+    if run_defaults is not None and run_defaults.find(_qn("w:rPr")) is not None:
+        fonts = _element("w:rFonts", **{f"w:{script}": font for script in ("ascii", "hAnsi", "cs", "eastAsia")})
+        _insert(run_defaults.find(_qn("w:rPr")), fonts)
     normal = doc.styles["Normal"].paragraph_format
     normal.space_before = Pt(0)
     normal.space_after = Pt(6)
@@ -299,7 +349,7 @@ def _paragraph(
 def _run(paragraph, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None):
     from docx.shared import Pt
 
-    run = paragraph.add_run(printable(text))
+    run = paragraph.add_run(keep_together(printable(text)))
     run.bold = bold or None
     run.italic = italic or None
     run.font.size = Pt(size or BODY_PT)
@@ -399,11 +449,19 @@ def _title_block(doc, summary: str) -> None:
     _paragraph(doc, "", after=6)
 
 
-def _heading(doc, text: str) -> None:
-    _paragraph(doc, text, bold=True, indent=True, before=6, keep_with_next=True)
+def _heading(doc, text: str):
+    """A bold heading at the paragraph indent, kept with what follows it."""
+    from docx.shared import Cm
+
+    paragraph = _paragraph(doc, text, bold=True, align="left", before=6, keep_with_next=True)
+    paragraph.paragraph_format.left_indent = Cm(FIRST_LINE_INDENT_CM)
+    return paragraph
 
 
 def _text(doc, text: str, **kwargs) -> None:
+    """A paragraph of running text. ``keep_with_next`` only before a table or the signature: LibreOffice
+    keeps two paragraphs together but not three, so a heading, a sentence kept with a list and the list's
+    first item would leave the heading alone at the foot of a page (a table may split, so it is safe)."""
     _paragraph(doc, text, indent=True, **kwargs)
 
 
@@ -468,42 +526,125 @@ def _period_words(data: dict[str, Any]) -> str:
     return f"Từ khi triển khai ({_short_date(period['start'])}) đến ngày {_short_date(data['as_of'])}"
 
 
-def _body(doc, data: dict[str, Any], header: dict[str, Any], summary: str) -> None:
-    as_of = data["as_of"]
-    election = data["campaign"]["election_day"]
-    days = data["days_to_election"]
-    tasks = data["tasks"]
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
-    # I. general situation: countdown, current phase, tasks
-    _heading(doc, "I. TÌNH HÌNH CHUNG")
+
+class Outline:
+    """The body's headings, numbered as they come: sections I., II. ...; parts of a section 1., 2. ...
+
+    A section or part that is left out leaves no gap in the numbering, so
+    sections can be added (coverage by place, a province's roll-up) or
+    dropped (no proposals in a PDF) without renumbering anything by hand.
+    """
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.sections = 0
+        self.parts = 0
+        self._section_heading = None
+
+    def section(self, title: str) -> None:
+        self.sections += 1
+        self.parts = 0
+        self._section_heading = _heading(self.doc, f"{ROMAN[self.sections - 1]}. {title}")
+
+    def part(self, title: str) -> None:
+        """A part's heading; right under its section's heading, it shares that paragraph (a line break).
+
+        LibreOffice keeps a paragraph with the next one, but not a chain of
+        three: "III." and "1." as two paragraphs let "III." stay alone at the
+        foot of a page while "1." and its text went over. One paragraph of
+        two lines moves as one.
+        """
+        self.parts += 1
+        text = f"{self.parts}. {title}"
+        heading = self._section_heading
+        body = self.doc.element.body
+        if heading is not None and len(body) >= 2 and body[-2] is heading._p:
+            heading.add_run().add_break()
+            _run(heading, text, bold=True)
+        else:
+            _heading(self.doc, text)
+        self._section_heading = None
+
+
+#: A section (or a part of one) of the body: it writes its heading through the outline, then its text.
+BodySection = Callable[[Outline, dict[str, Any], dict[str, Any]], None]
+
+
+def body_sections(data: dict[str, Any], header: dict[str, Any], *, draft: bool) -> list[BodySection]:
+    """The body's sections in order. Add a section here; a part of "Kết quả" in :func:`result_parts`."""
+    sections: list[BodySection] = [general_section, results_section, tasks_section]
+    if header.get("proposals") or draft:
+        sections.append(proposals_section)
+    return sections
+
+
+def result_parts(data: dict[str, Any]) -> list[BodySection]:
+    """The parts of section "Kết quả thực hiện": activity (and targets), then tasks completed."""
+    return [activity_part, completed_part]
+
+
+def _body(doc, data: dict[str, Any], header: dict[str, Any], summary: str, *, draft: bool = True) -> None:
+    outline = Outline(doc)
+    for section in body_sections(data, header, draft=draft):
+        section(outline, data, header)
+    closing = summary[:1].lower() + summary[1:]
+    # the closing line goes with the signature: a signature alone on its page signs nothing written
+    _text(doc, f"Trên đây là báo cáo {closing} của {header['issuing_body_name']}./.", before=6, keep_with_next=True)
+
+
+def countdown_sentence(data: dict[str, Any]) -> str:
+    """Where the campaign stands against election day; past tense from election day on in a final report."""
+    as_of, election = data["as_of"], data["campaign"]["election_day"]
+    days = data["days_to_election"]
     if days > 0:
-        _text(doc, f"Tính đến ngày {_short_date(as_of)}, còn {_num(days)} ngày nữa đến ngày bầu cử "
-                   f"({_short_date(election)}).")
-    elif days == 0:
-        _text(doc, f"Ngày {_short_date(as_of)} là ngày bầu cử.")
-    else:
-        _text(doc, f"Cuộc bầu cử đã diễn ra ngày {_short_date(election)} ({_num(-days)} ngày trước ngày "
-                   f"{_short_date(as_of)}).")
+        return (f"Tính đến ngày {_short_date(as_of)}, còn {_num(days)} ngày nữa đến ngày bầu cử "
+                f"({_short_date(election)}).")
+    if data["kind"] == "final":
+        words = election_words(data["campaign"]["name"])
+        return f"{words[:1].upper()}{words[1:]} đã diễn ra ngày {_short_date(election)}."
+    if days == 0:
+        return f"Ngày {_short_date(as_of)} là ngày bầu cử."
+    return (f"Cuộc bầu cử đã diễn ra ngày {_short_date(election)} ({_num(-days)} ngày trước ngày "
+            f"{_short_date(as_of)}).")
+
+
+def general_section(out: Outline, data: dict[str, Any], header: dict[str, Any]) -> None:
+    """I. The countdown, the current phase, the tasks (and in a final report, every phase)."""
+    doc = out.doc
+    out.section("TÌNH HÌNH CHUNG")
+    _text(doc, countdown_sentence(data))
     current = data["current_phase"]
     if current:
         _text(doc, f"Công tác thông tin, tuyên truyền đang triển khai {current['name']} "
                    f"({_short_span(current['start'], current['end'])}).")
-    else:
-        _text(doc, f"Ngày {_short_date(as_of)} không thuộc đợt tuyên truyền nào.")
+    elif data["kind"] != "final":
+        _text(doc, f"Ngày {_short_date(data['as_of'])} không thuộc đợt tuyên truyền nào.")
     if data["kind"] == "phase":
         phase = data["phases"][0]
         elapsed = "" if phase["time_elapsed"] is None else f", thời gian đã qua {_pct(phase['time_elapsed'])}"
         _text(doc, f"Tiến độ {phase['name']}: khối lượng công việc đạt {_pct(phase['progress'])}{elapsed}; "
                    f"đánh giá: {state_label(phase['state'], LANG)}.")
+    tasks = data["tasks"]
     scope = "của đợt" if data["kind"] == "phase" else "của Tiểu ban"
     _text(doc, f"Tổng số nhiệm vụ {scope}: {_num(tasks['total'])}; đã hoàn thành: {_num(tasks['done'])}; "
                f"quá hạn: {_num(tasks['overdue'])}.")
     if data["kind"] == "final" and data["phases"]:
+        _text(doc, "Kết quả thực hiện theo từng đợt:", keep_with_next=True)
         _phases_table(doc, data["phases"])
 
-    # II. results: activity totals, targets, tasks completed
-    _heading(doc, "II. KẾT QUẢ THỰC HIỆN")
-    _heading(doc, "1. Hoạt động thông tin, tuyên truyền")
+
+def results_section(out: Outline, data: dict[str, Any], header: dict[str, Any]) -> None:
+    """II. What was done: its parts come from :func:`result_parts`."""
+    out.section("KẾT QUẢ THỰC HIỆN")
+    for part in result_parts(data):
+        part(out, data, header)
+
+
+def activity_part(out: Outline, data: dict[str, Any], header: dict[str, Any]) -> None:
+    doc = out.doc
+    out.part("Hoạt động thông tin, tuyên truyền")
     if data["activity"]:
         _text(doc, f"{_period_words(data)}, đã ghi nhận {_num(data['activity_entries'])} lượt hoạt động "
                    "thông tin, tuyên truyền, cụ thể:", keep_with_next=True)
@@ -513,27 +654,42 @@ def _body(doc, data: dict[str, Any], header: dict[str, Any], summary: str) -> No
     if data["targets"]:
         _text(doc, "Kết quả so với chỉ tiêu của các nhiệm vụ trong đợt:", keep_with_next=True)
         _targets_table(doc, data["targets"])
-    _heading(doc, "2. Kết quả thực hiện nhiệm vụ")
+
+
+def completed_part(out: Outline, data: dict[str, Any], header: dict[str, Any]) -> None:
+    doc = out.doc
+    out.part("Kết quả thực hiện nhiệm vụ")
     completed = data["completed"]
     if completed:
-        _text(doc, f"{_period_words(data)}, đã hoàn thành {_num(len(completed))} nhiệm vụ:", keep_with_next=True)
+        _text(doc, f"{_period_words(data)}, đã hoàn thành {_num(len(completed))} nhiệm vụ:")
         _bullets(doc, [f"{task['title']} ({_who(task)}; hoàn thành ngày {_short_date(task['completed_on'])})"
                        for task in completed])
     else:
         _text(doc, f"{_period_words(data)}, chưa có nhiệm vụ nào được hoàn thành.")
 
-    # III. overdue and coming tasks
-    _heading(doc, "III. NHIỆM VỤ QUÁ HẠN VÀ NHIỆM VỤ TUẦN TỚI")
+
+def tasks_section(out: Outline, data: dict[str, Any], header: dict[str, Any]) -> None:
+    """III. Overdue tasks, and (not in a final report: the campaign is over) the tasks due next week."""
+    doc = out.doc
     overdue = data["overdue"]
-    _heading(doc, f"1. Nhiệm vụ quá hạn ({_num(len(overdue))})")
+    if data["kind"] == "final":
+        out.section("NHIỆM VỤ QUÁ HẠN")
+        if overdue:
+            _text(doc, f"Đến ngày {_short_date(data['as_of'])}, còn {_num(len(overdue))} nhiệm vụ quá hạn "
+                       "chưa hoàn thành:")
+            _overdue_bullets(doc, overdue)
+        else:
+            _text(doc, "Không có nhiệm vụ quá hạn.")
+        return
+    out.section("NHIỆM VỤ QUÁ HẠN VÀ NHIỆM VỤ TUẦN TỚI")
+    out.part(f"Nhiệm vụ quá hạn ({_num(len(overdue))})")
     if overdue:
-        _bullets(doc, [f"{task['title']} ({_who(task)}; hạn {_short_date(task['due'])}, "
-                       f"quá hạn {_num(task['days_late'])} ngày)" for task in overdue])
+        _overdue_bullets(doc, overdue)
     else:
         _text(doc, "Không có nhiệm vụ quá hạn.")
     first, last = data["upcoming_span"]
     upcoming = data["upcoming"]
-    _heading(doc, f"2. Nhiệm vụ đến hạn tuần tới (từ {_short_date(first)} đến {_short_date(last)})")
+    out.part(f"Nhiệm vụ đến hạn tuần tới (từ {_short_date(first)} đến {_short_date(last)})")
     if upcoming:
         _bullets(doc, [
             f"{task['title']} ({_who(task)}; hạn {_short_date(task['due'])}"
@@ -543,21 +699,25 @@ def _body(doc, data: dict[str, Any], header: dict[str, Any], summary: str) -> No
     else:
         _text(doc, "Không có nhiệm vụ đến hạn.")
 
-    # IV. proposals: the secretary's words
-    _heading(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ")
+
+def _overdue_bullets(doc, overdue: list[dict[str, Any]]) -> None:
+    _bullets(doc, [f"{task['title']} ({_who(task)}; hạn {_short_date(task['due'])}, "
+                   f"quá hạn {_num(task['days_late'])} ngày)" for task in overdue])
+
+
+def proposals_section(out: Outline, data: dict[str, Any], header: dict[str, Any]) -> None:
+    """IV. The secretary's words (``--proposals``), or in a draft the highlighted placeholder to replace."""
+    doc = out.doc
+    out.section("ĐỀ XUẤT, KIẾN NGHỊ")
     if header.get("proposals"):
         for text in header["proposals"]:
             _text(doc, text)
-    else:
-        paragraph = _paragraph(doc, indent=True)
-        run = _run(paragraph, PROPOSALS_PLACEHOLDER, italic=True)
-        from docx.enum.text import WD_COLOR_INDEX
+        return
+    from docx.enum.text import WD_COLOR_INDEX
 
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-
-    closing = summary[:1].lower() + summary[1:]
-    body = header["issuing_body"]
-    _text(doc, f"Trên đây là báo cáo {closing} của {body[:1].upper() + body[1:].lower()}./.", before=6)
+    paragraph = _paragraph(doc, indent=True)
+    run = _run(paragraph, PROPOSALS_PLACEHOLDER, italic=True)
+    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 def _activity_table(doc, rows: list[dict[str, Any]]) -> None:
@@ -604,6 +764,8 @@ def _signature_block(doc, header: dict[str, Any]) -> None:
     from docx.shared import Pt
 
     table = _layout_table(doc, [LEFT_COLUMN_CM + 0.5, RIGHT_COLUMN_CM - 0.5])
+    # one block: never the titles on one page and the name on the next
+    _insert(table.rows[0]._tr.get_or_add_trPr(), _element("w:cantSplit", **{"w:val": "true"}))
     left, right = table.rows[0].cells
     _clear(left)
     _clear(right)
@@ -614,7 +776,8 @@ def _signature_block(doc, header: dict[str, Any]) -> None:
         end = "." if index == len(recipients) - 1 else ";"
         paragraph = _paragraph(left, f"- {line}{end}", size=RECIPIENTS_PT, align="left", after=0)
         paragraph.paragraph_format.line_spacing = 1.0
-    _paragraph(right, header["signer_title"], bold=True, size=BODY_PT, align="center", before=6, after=0)
+    for index, title in enumerate(header["signer_titles"]):
+        _paragraph(right, title, bold=True, size=BODY_PT, align="center", before=6 if index == 0 else 0, after=0)
     for _line in range(4):  # room for the signature and the seal
         _paragraph(right, "", after=0).paragraph_format.space_after = Pt(6)
     if header.get("signer"):
