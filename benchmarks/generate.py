@@ -376,12 +376,16 @@ def generate(
     fast_load: bool = True,
     linked_share: float = 0.75,
     target_share: float = 0.8,
+    places: int = 0,
 ) -> Summary:
     """Fill ``db`` (created if it holds no schema) with one synthetic campaign.
 
     ``keep_tasks`` keeps each task as a dict in the summary (for the
     Taskwarrior export). ``linked_share`` of the log entries are linked to a
     task, ``target_share`` of the tasks have a target (the shape of the data).
+    ``places`` builds a registry of that many places (one district or
+    province, communes of about 20 villages each): the places a task covers
+    and the place of most log entries then point at it (issue 16's shape).
     ``fast_load`` turns off foreign-key checks for the bulk load (SQLite;
     PostgreSQL when connected as a superuser); the rows are consistent by
     construction and the smoke test checks it with ``PRAGMA foreign_key_check``.
@@ -415,8 +419,10 @@ def generate(
             keep_tasks=keep_tasks,
             linked_share=linked_share,
             target_share=target_share,
+            places=places,
         )
-        writer.fix_sequences(("campaign", "phase", "unit", "member", "activity_type", "task", "assignment", "activity"))
+        writer.fix_sequences(("campaign", "phase", "unit", "member", "activity_type", "place", "task", "assignment",
+                              "task_place", "activity"))
         db.execute("COMMIT")
     except BaseException:
         db._rollback()
@@ -458,6 +464,7 @@ def _fill(
     keep_tasks: bool,
     linked_share: float = 0.75,
     target_share: float = 0.8,
+    places: int = 0,
 ) -> Summary:
     plans = standard_phases(election_day)
     spans = phase_spans(plans, election_day)
@@ -548,6 +555,9 @@ def _fill(
         ("id", "campaign_id", "name", "name_folded", "role", "title", "unit_id", "phone", "email"),
         member_rows,
     )
+
+    # places --------------------------------------------------------------------------------------
+    registry = place_registry(writer, campaign_id, places, election_day, rng)
 
     # tasks and assignments ----------------------------------------------------------------------
     task_id0 = writer.next_id("task")
@@ -654,6 +664,25 @@ def _fill(
     assignment_count = writer.insert(
         "assignment", ("id", "task_id", "role", "member_id", "unit_id"), assignment_rows(), rebuild_indexes=True
     )
+    task_place_count = 0
+    if registry.communes:
+        task_place_id0 = writer.next_id("task_place")
+        place_counter = itertools.count(task_place_id0)
+
+        def task_place_rows() -> Iterator[tuple]:
+            # a third of the tasks name the communes they cover: one to five, or all of them
+            for n in range(tasks):
+                if rng.random() >= 1 / 3:
+                    continue
+                if rng.random() < 0.1:
+                    chosen = registry.communes
+                else:
+                    chosen = rng.sample(registry.communes, min(len(registry.communes), rng.randint(1, 5)))
+                for place_id in chosen:
+                    yield next(place_counter), task_id0 + n, place_id
+
+        task_place_count = writer.insert("task_place", ("id", "task_id", "place_id"), task_place_rows(),
+                                         rebuild_indexes=True)
 
     # log entries ---------------------------------------------------------------------------------
     log_start, log_end = campaign_start, spans[-1][1]
@@ -677,7 +706,10 @@ def _fill(
     type_weights = [ACTIVITY[code][3] for code in type_codes]
     quantity_ranges = [ACTIVITY[code][2] for code in type_codes]
     type_id_list = [type_ids[code] for code in type_codes]
-    places = [f"xã {commune}" if not commune.startswith("thị") else commune for commune in COMMUNES] + [""] * 5
+    texts = [f"xã {commune}" if not commune.startswith("thị") else commune for commune in COMMUNES] + [""] * 5
+    # with a registry: (text, place id), most entries at a village, some at a commune, some nowhere;
+    # a tenth of the communes (and their villages) get nothing, so the coverage report has gaps
+    spots = registry.spots or [(text, None) for text in texts]
     activity_id0 = writer.next_id("activity")
 
     def activity_rows() -> Iterator[tuple]:
@@ -698,7 +730,7 @@ def _fill(
             amounts = [rand() for _ in range(k)]
             member_pick = rng.choices(no_member, k=k)
             unit_pick = rng.choices(no_unit, k=k)
-            place_pick = rng.choices(places, k=k)
+            place_pick = rng.choices(spots, k=k)
             note_pick = rng.choices(NOTES, k=k)
             slot_pick = rng.choices(slots, k=k)
             for j in range(k):
@@ -721,9 +753,10 @@ def _fill(
                     task_id,
                     member_pick[j] if who == 0 else None,
                     unit_pick[j] if who == 1 else None,
-                    place_pick[j],
+                    place_pick[j][0],
                     note_pick[j],
                     created_pool[day][slot_pick[j]],
+                    place_pick[j][1],
                 )
             produced += k
 
@@ -751,6 +784,7 @@ def _fill(
             "task": task_count,
             "assignment": assignment_count,
             "activity": activity_count,
+            **({"place": len(registry.names), "task_place": task_place_count} if registry.names else {}),
         },
         tasks=kept,
         members=names,
@@ -760,6 +794,55 @@ def _fill(
 
 
 # --------------------------------------------------------------------------- other outputs
+@dataclass
+class Registry:
+    """The generated places: every name by id, the communes, and where entries are logged."""
+
+    names: dict[int, str] = field(default_factory=dict)
+    communes: list[int] = field(default_factory=list)
+    #: (place text, place id) an entry may carry, weighted by repetition
+    spots: list[tuple[str, int | None]] = field(default_factory=list)
+
+
+def place_registry(writer: BulkWriter, campaign_id: int, count: int, election_day: dt.date,
+                   rng: random.Random) -> Registry:
+    """``count`` places: a district (a province for elections from 1/7/2025), communes of ~20 villages."""
+    registry = Registry()
+    if count <= 0:
+        return registry
+    place_id0 = writer.next_id("place")
+    district = default_level(election_day) == "district"
+    root = ("Huyện Gia Viễn", "district") if district else ("Tỉnh Ninh Bình", "province")
+    communes = max(1, (count - 1) // 21)
+    rows = [(place_id0, campaign_id, root[0], fold(root[0]), root[1], None)]
+    next_id = place_id0 + 1
+    commune_ids = []
+    for n in range(communes):
+        base = COMMUNES[n % len(COMMUNES)]
+        word = "" if base.startswith("thị") else "Xã "
+        name = f"{word}{base[:1].upper()}{base[1:]}" + (f" {n // len(COMMUNES) + 1}" if n >= len(COMMUNES) else "")
+        rows.append((next_id, campaign_id, name, fold(name), "commune", place_id0))
+        commune_ids.append(next_id)
+        next_id += 1
+    villages: dict[int, list[int]] = {commune: [] for commune in commune_ids}
+    for n in range(count - 1 - communes):
+        commune = commune_ids[n % communes]
+        name = f"Thôn {len(villages[commune]) + 1}"
+        rows.append((next_id, campaign_id, name, fold(name), "village", commune))
+        villages[commune].append(next_id)
+        next_id += 1
+    writer.insert("place", ("id", "campaign_id", "name", "name_folded", "kind", "parent_id"), rows,
+                  rebuild_indexes=True)
+    registry.names = {row[0]: row[2] for row in rows}
+    registry.communes = commune_ids
+    reached = commune_ids[: max(1, communes - communes // 10)]
+    for commune in reached:
+        registry.spots.append((registry.names[commune], commune))
+        registry.spots += [(registry.names[village], village) for village in villages[commune]]
+    registry.spots += [("", None)] * max(1, len(registry.spots) // 10)
+    return registry
+
+
 def ascii_word(text: str) -> str:
     """Folded, with every run of non-alphanumerics made one hyphen: a Taskwarrior-safe word."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
@@ -898,6 +981,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--units", type=int, default=10)
     parser.add_argument("--linked-share", type=float, default=0.75, help="share of entries linked to a task")
     parser.add_argument("--target-share", type=float, default=0.8, help="share of tasks with a target")
+    parser.add_argument("--places", type=int, default=0,
+                        help="places in the registry (communes of ~20 villages; default 0: place texts only)")
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--election-day", default=ELECTION_DAY.isoformat(), help="ISO date (default 2021-05-23)")
     target = parser.add_mutually_exclusive_group(required=True)
@@ -948,6 +1033,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             keep_tasks=bool(args.taskwarrior_json or args.taskwarrior_lean_json),
             linked_share=args.linked_share,
             target_share=args.target_share,
+            places=args.places,
         )
     finally:
         db.close()

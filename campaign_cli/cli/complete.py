@@ -186,12 +186,18 @@ def activity_types(ctx, incomplete: str) -> list[tuple[str, str]]:
     return [(code, label) for code, label in rows]
 
 
+def places(ctx, incomplete: str) -> list[tuple[str, str]]:
+    """Places of the registry by any word of their name (``van`` finds Xã Gia Vân)."""
+    return [(str(value), str(other)) for value, other in _by_name(ctx, "place", incomplete)]
+
+
 MEMBER = Completing(members)
 UNIT = Completing(units)
 PARTY = Completing(parties)
 PHASE = Completing(phases)
 TASK = Completing(tasks)
 TYPE = Completing(activity_types)
+PLACE = Completing(places)
 
 
 # -- shells ------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Words for codes: the one place a status, role, level or state becomes text.
+"""Words for codes: the one place a status, role, level, place kind or state becomes text.
 
 JSON and CSV carry the codes (``campaign_cli.vocabulary``); tables, Markdown,
 spreadsheets and documents show these labels, which come from the gettext
@@ -35,6 +35,7 @@ _STATE = {
 }
 _PARTY_KIND = {"member": N_("member"), "unit": N_("unit")}
 _LEVEL = {"province": N_("province"), "district": N_("district"), "commune": N_("commune")}
+_PLACE_KIND = {**_LEVEL, "village": N_("village")}
 
 #: (language, code) -> label: long lists label thousands of rows.
 _CACHE: dict[tuple[str, str, str], str] = {}
@@ -76,6 +77,11 @@ def party_kind_label(code: str, lang: str | None = None) -> str:
 def level_label(code: str, lang: str | None = None) -> str:
     """The administrative level of the election committee (tỉnh, huyện, xã)."""
     return _translate("level", code, _LEVEL.get(code), lang)
+
+
+def place_kind_label(code: str, lang: str | None = None) -> str:
+    """A kind of place in the registry (tỉnh, huyện, xã, thôn)."""
+    return _translate("place_kind", code, _PLACE_KIND.get(code), lang)
 
 
 def status_from_words(text: str) -> str | None:

@@ -30,7 +30,20 @@ QtyOption = Annotated[
 DateOption = Annotated[
     Optional[str], typer.Option("--date", "-d", metavar="DATE", help=_("Day it was done, e.g. 15/4/2021 or yesterday."))
 ]
-PlaceOption = Annotated[Optional[str], typer.Option("--place", metavar="TEXT", help=_('Where, e.g. "xã Gia Vân".'))]
+PlaceOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--place", metavar="PLACE",
+        help=_('Where, e.g. "gia van" or "Thôn Đông, xã Gia Vân": a place of the registry when the campaign '
+               'has one (campaign place list), else any text.'),
+        click_type=complete.PLACE,
+    ),
+]
+NewPlaceOption = Annotated[
+    bool,
+    typer.Option("--new-place", help=_("Add --place to the registry when it is not there yet (its kind from its "
+                                       "word: Xã, Thôn...; \"NAME, PARENT\" puts it under PARENT).")),
+]
 NoteOption = Annotated[
     Optional[str], typer.Option("--note", metavar="TEXT", help=_("Free text: titles, attendance, remarks."))
 ]
@@ -62,6 +75,7 @@ def log_add(
             click_type=complete.TASK),
     ] = None,
     place: PlaceOption = None,
+    new_place: NewPlaceOption = False,
     note: NoteOption = None,
 ) -> None:
     """Log an activity (default: one, on the as-of date)."""
@@ -81,13 +95,21 @@ def log_add(
         task=task,
         place=place or "",
         note=note or "",
+        new_place=new_place,
     )
+    _places_added(entry["places_added"])
     done(
         _("Logged {what} on {date} — entry {id}").format(
             what=_what(entry, current_language()), date=format_date(entry["date"]), id=entry["id"]
         )
     )
     _warn(entry["warnings"])
+
+
+def _places_added(names: list[str], dry_run: bool = False) -> None:
+    if names:
+        message = _("Places to add to the registry: {names}") if dry_run else _("Added to the registry: {names}")
+        done(message.format(names=", ".join(names)))
 
 
 def _warn(warnings: list[str]) -> None:
@@ -233,9 +255,10 @@ def log_edit(
             click_type=complete.TASK)
     ] = None,
     place: PlaceOption = None,
+    new_place: NewPlaceOption = False,
     note: NoteOption = None,
 ) -> None:
-    """Correct a log entry."""
+    """Correct a log entry ('--place none' clears its place)."""
     from campaign_cli.formatting import format_date
     from campaign_cli.i18n import current_language
     from campaign_cli.services.logs import edit_log
@@ -249,8 +272,9 @@ def log_edit(
         quantity=qty,
         by=_detach(by),
         task=_detach(task),
-        place=place,
+        place="" if place is not None and place.strip().lower() in CLEAR_WORDS else place,
         note=note,
+        new_place=new_place,
     )
     done(
         _("Updated entry {id}: {what} on {date}").format(
@@ -295,12 +319,18 @@ def log_import(
         ),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Check every row, write nothing."))] = False,
+    add_places: Annotated[
+        bool,
+        typer.Option("--add-places", help=_("Add the places the registry does not have yet, instead of refusing "
+                                            "their rows.")),
+    ] = False,
 ) -> None:
     """Import log entries from a CSV or XLSX file: all of them, or none if any row is wrong.
 
     UTF-8 (with or without BOM), separated by commas (or semicolons if the
     header is). date and type are required; quantity defaults to 1; member is
-    a member or unit; task is a task id. Dates are day first (15/4/2021).
+    a member or unit; task is a task id; place a place of the registry when
+    the campaign has one. Dates are day first (15/4/2021).
     """
     from campaign_cli.formatting import format_date, format_number
     from campaign_cli.i18n import current_language, ngettext
@@ -312,9 +342,9 @@ def log_import(
         from campaign_cli.cli.interchange.xlsx_log import read_log_rows_xlsx
 
         records = ((row["line"], row) for row in read_log_rows_xlsx(file))
-        result = import_log_rows(service, records, source=str(file), dry_run=dry_run)
+        result = import_log_rows(service, records, source=str(file), dry_run=dry_run, add_places=add_places)
     else:
-        result = import_logs(service, file, dry_run=dry_run)
+        result = import_logs(service, file, dry_run=dry_run, add_places=add_places)
     if not result.ok:
         summary = _("Error: {bad} of {rows} rows in {file} are wrong; nothing was imported:").format(
             bad=format_number(len(result.errors), lang), rows=format_number(result.rows, lang), file=file.name
@@ -329,6 +359,7 @@ def log_import(
             typer.echo(hint, err=True)
         raise typer.Exit(1)
     _warn(result.warnings)
+    _places_added(result.places_added, dry_run)
     span = format_date(result.first_date)
     if result.last_date != result.first_date:
         span += f" – {format_date(result.last_date)}"

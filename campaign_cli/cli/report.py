@@ -1,4 +1,4 @@
-"""campaign status | report weekly | phase | member | burndown | timeline | final
+"""campaign status | report weekly | phase | member | burndown | timeline | final | coverage
 
 The commands only: each asks ``services.reports`` once for the whole report
 as plain data, picks its view (``cli/views/``) and hands it to ``show``,
@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from campaign_cli.cli import complete
 from campaign_cli.cli import documents as doc
 from campaign_cli.cli.common import new_typer, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption
@@ -29,13 +30,14 @@ FailOnOverdueOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     app.command("status")(status)
-    report_app = new_typer(_("Reports: weekly, per phase, per member, burndown and timeline."))
+    report_app = new_typer(_("Reports: weekly, per phase, per member, burndown, timeline and coverage by place."))
     report_app.command("weekly")(report_weekly)
     report_app.command("phase")(report_phase)
     report_app.command("member")(report_member)
     report_app.command("burndown")(report_burndown)
     report_app.command("timeline")(report_timeline)
     report_app.command("final")(doc.report_final)
+    report_app.command("coverage")(report_coverage)
     app.add_typer(report_app, name="report")
 
 
@@ -194,6 +196,47 @@ def report_timeline(
     service = service_context(ctx)
     lang = i18n.current_language()
     show(timeline_view(timeline_report(service), lang), fmt, output)
+
+
+def report_coverage(
+    ctx: typer.Context,
+    types: Annotated[
+        Optional[list[str]],
+        typer.Option("--type", "-t", metavar="TYPE", help=_("An activity type to show (repeat it); default: the "
+                                                             "ones done at a place (posters, seminars...)."),
+                     click_type=complete.TYPE),
+    ] = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=_("Count entries from this day."))]
+    = None,
+    until: Annotated[
+        Optional[str], typer.Option("--until", metavar="DATE", help=_("Count entries up to this day (at most the "
+                                                                      "as-of date)."))
+    ] = None,
+    level: Annotated[
+        Optional[str],
+        typer.Option("--level", metavar="commune|village", help=_("Rows: communes (an entry at a village counts "
+                                                                  "for its commune) or villages.")),
+    ] = None,
+    within: Annotated[
+        Optional[str], typer.Option("--in", metavar="PLACE", help=_("Only the places in this one."),
+                                    click_type=complete.PLACE)
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Where each activity reached: places × activity types, the gaps marked, the last activity in each place."""
+    from campaign_cli import i18n
+    from campaign_cli.cli.common import parse_day
+    from campaign_cli.cli.views.coverage import coverage_view
+    from campaign_cli.services.coverage import coverage_report
+
+    service = service_context(ctx)
+    lang = i18n.current_language()
+    report = coverage_report(
+        service, types=types, since=parse_day(ctx, since, "--since"), until=parse_day(ctx, until, "--until"),
+        level=level.strip().lower() if level else None, within=within, lang=lang,
+    )
+    show(coverage_view(report, lang), fmt, output)
 
 
 def _fail_if_overdue(enabled: bool, count: int) -> None:

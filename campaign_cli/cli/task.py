@@ -30,6 +30,14 @@ TASK_KEYS = (
     "id", "phase", "title", "type", "lead", "support", "due", "target", "unit_of_measure",
     "logged", "progress", "status", "overdue", "themes", "completed_on", "reason",
 )  # fmt: skip
+PlacesOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--place", metavar="PLACE",
+        help=_('A place the task covers (repeat for several); "all communes" for every commune of the registry.'),
+        click_type=complete.PLACE,
+    ),
+]
 #: Words that clear an optional value in ``task edit``.
 NONE_WORDS = ("none", "-", "")
 
@@ -58,6 +66,7 @@ def field_label(name: str) -> str:
         "target": _("target"),
         "unit_of_measure": _("unit of measure"),
         "themes": _("themes"),
+        "places": _("places"),
     }
     return labels.get(name, name)
 
@@ -112,7 +121,8 @@ def task_show_view(task, *, lang: str):
 
     data = {key: task[key] for key in TASK_KEYS}
     data.update(
-        phase_name=task["phase_name"], type_label=task["type_label"], created_at=task["created_at"], logs=task["logs"]
+        phase_name=task["phase_name"], type_label=task["type_label"], created_at=task["created_at"], logs=task["logs"],
+        places=task["places"],
     )
     unit = f" {task['unit_of_measure']}" if task["unit_of_measure"] else ""
     status = status_label(task["status"])
@@ -132,6 +142,13 @@ def task_show_view(task, *, lang: str):
         (_("Overdue"), _("yes") if task["overdue"] else _("no")),
         (_("Themes"), "; ".join(task["themes"])),
     ]
+    if task["places"]:
+        reached = [place for place in task["places"] if place["covered"]]
+        waiting = [place["name"] for place in task["places"] if not place["covered"]]
+        text = _("{covered} of {total} reached").format(covered=len(reached), total=len(task["places"]))
+        if waiting:
+            text += "; " + _("not yet: {names}").format(names=", ".join(waiting))
+        fields.append((_("Places"), text))
     details = [{"field": field, "value": value} for field, value in fields]
     parties = ([("lead", task["lead"])] if task["lead"] else []) + [("support", party) for party in task["support"]]
     assignments = [{"role": role, **party} for role, party in parties]
@@ -290,6 +307,7 @@ def task_add(
     theme: Annotated[
         Optional[list[str]], typer.Option("--theme", metavar="TEXT", help=_("Content theme; repeat for several."))
     ] = None,
+    place: PlacesOption = None,
 ) -> None:
     """Add a task to a phase."""
     from campaign_cli.services.tasks import add_task
@@ -305,6 +323,7 @@ def task_add(
         target=target,
         unit_of_measure=unit_of_measure,
         themes=theme or (),
+        places=place or (),
     )
     done(_("Added task {id} to phase {phase}: {title}").format(id=task["id"], phase=task["phase"], title=task["title"]))
 
@@ -346,6 +365,17 @@ def _clearable(value: Optional[str]):
     if value is None:
         return UNSET
     return None if value.strip().lower() in NONE_WORDS else value
+
+
+def _places(values: Optional[list[str]]):
+    """--place on edit: left out keeps them, "none" clears them, else the new list."""
+    from campaign_cli.vocabulary import UNSET
+
+    if not values:
+        return UNSET
+    if len(values) == 1 and values[0].strip().lower() in NONE_WORDS:
+        return []
+    return values
 
 
 @app.command("edit")
@@ -390,6 +420,15 @@ def task_edit(
             "--theme", metavar="TEXT", help=_('Themes, replacing the old ones; repeat for several; "none" clears them.')
         ),
     ] = None,
+    place: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--place", metavar="PLACE",
+            help=_('The places it covers, replacing the old ones; repeat for several; "all communes"; '
+                   '"none" clears them.'),
+            click_type=complete.PLACE,
+        ),
+    ] = None,
 ) -> None:
     """Change a task's title, phase, type, assignments, due date, target or themes."""
     from campaign_cli.services.tasks import edit_task
@@ -417,6 +456,7 @@ def task_edit(
         target=_clearable(target),
         unit_of_measure=UNSET if unit_of_measure is None else unit_of_measure,
         themes=themes,
+        places=_places(place),
     )
     if task["changed"]:
         done(

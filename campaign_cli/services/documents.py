@@ -29,6 +29,8 @@ The document's shape (every kind)::
     overdue          [{id, title, lead, due, days_late}]        (on the as-of date, in scope)
     upcoming         [{id, title, lead, due, status}]           (due in ``upcoming_span``)
     upcoming_span    (first, last)
+    coverage         {as_of, level, places, reached, untouched, types [{label, covered, places, missing}]}
+                     | None  (weekly and final; services.coverage.document_coverage)
 """
 
 from __future__ import annotations
@@ -455,7 +457,15 @@ def report_document(
             upcoming_span=upcoming_span,
         )
     document["activity_entries"] = sum(row["entries"] for row in document["activity"])
+    document["coverage"] = _coverage(ctx, kind)
     return document
+
+
+def _coverage(ctx: Context, kind: str) -> dict[str, Any] | None:
+    """Coverage by place up to the as-of date, for the weekly and final reports (None: no places)."""
+    from campaign_cli.services.coverage import document_coverage
+
+    return document_coverage(ctx) if kind in ("weekly", "final") else None
 
 
 def _choose_phase(ctx: Context, phases: list[dict[str, Any]], ref: str | int | None) -> dict[str, Any]:

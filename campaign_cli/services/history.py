@@ -68,6 +68,8 @@ TABLE_NAMES = {
     "task": (N_("task"), N_("tasks")),
     "assignment": (N_("assignment"), N_("assignments")),
     "activity": (N_("log entry"), N_("log entries")),
+    "place": (N_("place"), N_("places")),
+    "task_place": (N_("task place"), N_("task places")),
 }
 ACTION_WORDS = {"insert": N_("added"), "update": N_("updated"), "delete": N_("removed")}
 #: Columns named in "task 12 updated: status todo→done": as stored in English, in words in Vietnamese
@@ -83,6 +85,7 @@ FIELD_WORDS = (
     NP_("field", "reason"), NP_("field", "completed_on"), NP_("field", "on_date"), NP_("field", "quantity"),
     NP_("field", "task_id"), NP_("field", "member_id"), NP_("field", "note"),
     NP_("field", "parent_body"), NP_("field", "symbol"), NP_("field", "signer_id"), NP_("field", "parent_id"),
+    NP_("field", "kind"), NP_("field", "place_id"),
 )  # fmt: skip
 
 DEFAULT_LIMIT = 50
@@ -314,6 +317,11 @@ def describe_change(change: dict[str, Any]) -> str:
             return _("task {task}: {party} {action} as {role}").format(
                 task=values.get("task_id"), party=party, action=_(ACTION_WORDS[action]), role=_(role) if role else role
             )
+    if table == "task_place" and action in ("insert", "delete"):
+        values = after or before or {}
+        return _("task {task}: place {place} {action}").format(
+            task=values.get("task_id"), place=values.get("place_id"), action=_(ACTION_WORDS[action])
+        )
     subject = thing(table, row_id, after or before)
     verb = _(ACTION_WORDS.get(action, action))
     if action == "update" and before is not None and after is not None:

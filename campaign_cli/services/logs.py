@@ -38,7 +38,10 @@ ACTIVITY_COLUMNS = (
     "place",
     "note",
     "created_at",
+    "place_id",  # schema 6: the registry's place (services/places.py), None when the text names none
 )
+#: Where the place id sits in a row of ACTIVITY_COLUMNS.
+PLACE_ID = len(ACTIVITY_COLUMNS) - 1
 TYPE_COLUMNS = "id, code, label_vi, label_en, unit"
 PLACE_MAX_LEN = 200
 NOTE_MAX_LEN = 1000
@@ -89,7 +92,8 @@ class EntryChecker:
     """
 
     def __init__(
-        self, ctx: Context, *, brief: bool = False, bulk: bool = False, until: dt.date | None = None, hint: str = ""
+        self, ctx: Context, *, brief: bool = False, bulk: bool = False, until: dt.date | None = None, hint: str = "",
+        add_places: bool = False,
     ):
         self.ctx = ctx
         self.campaign_id = ctx.campaign_id
@@ -111,7 +115,11 @@ class EntryChecker:
         # A bulk import refers to thousands of tasks: read them all at once.
         known_tasks = lookup.all_tasks(ctx) if bulk else None
         self.task = _Memo(lambda ref: None if _blank(ref) else lookup.task(ctx, ref, known_tasks))
-        self.place = _Memo(lambda text: validate.text(text, "place", max_len=PLACE_MAX_LEN))
+        from campaign_cli.services.places import PlaceResolver
+
+        #: (text, place id) of what was written as the place; ``add_places``: unknown places are planned.
+        self.places = PlaceResolver(ctx, add=add_places)
+        self.place = _Memo(self.places)
         self.note = _Memo(lambda text: validate.text(text, "note", multiline=True, max_len=NOTE_MAX_LEN))
 
     def date(self, value: dt.date | str | None) -> dt.date:
@@ -166,6 +174,7 @@ class EntryChecker:
             task_row = self.task(task)
             type_row = self._type_of(self.activity_type(type), task_row)
             party = self.party(by)
+            place_text, place_id = self.place(place or "")
             values = (
                 self.campaign_id,
                 self.date(on_date),
@@ -174,9 +183,10 @@ class EntryChecker:
                 task_row["id"] if task_row else None,
                 party.id if party and party.kind == "member" else None,
                 party.id if party and party.kind == "unit" else None,
-                self.place(place or ""),
+                place_text,
                 self.note(note or ""),
                 created_at,
+                place_id,
             )
             return values, type_row, party, task_row
         except CampaignError as exc:
@@ -279,6 +289,7 @@ def _create(ctx: Context, tx: Transaction, *, checker: EntryChecker | None = Non
     """
     checker = checker or EntryChecker(ctx)
     values, type_row, party, task_row = checker.entry(created_at=utc_now(), **fields)
+    values = checker.places.settle(tx, [values], PLACE_ID)[0]  # a place --new-place asked for
     entry_id = tx.insert("activity", dict(zip(ACTIVITY_COLUMNS, values, strict=True)))
     return entry_id, _shape_new(entry_id, values, type_row, party, task_row)
 
@@ -293,13 +304,15 @@ def add_log(
     task: int | str | None = None,
     place: str = "",
     note: str = "",
+    new_place: bool = False,
 ) -> dict[str, Any]:
     """Log one entry (date: the as-of date) and return it as ``list_logs`` shows it.
 
     A date after the as-of date is refused (nothing is logged in the future);
     one before the first phase is logged with a warning in ``warnings``.
+    ``new_place``: a place the registry lacks is added (``places_added``).
     """
-    checker = EntryChecker(ctx, until=ctx.today, hint="--date")
+    checker = EntryChecker(ctx, until=ctx.today, hint="--date", add_places=new_place)
     with ctx.transaction() as tx:
         _entry_id, entry = _create(
             ctx, tx, checker=checker, on_date=on_date or ctx.today, type=type, quantity=quantity, by=by, task=task,
@@ -307,6 +320,7 @@ def add_log(
         )
     warning = early_warning(entry["date"], first_phase_start(ctx))
     entry["warnings"] = [warning] if warning else []
+    entry["places_added"] = checker.places.planned()
     return entry
 
 
@@ -321,6 +335,7 @@ def edit_log(
     task: int | str | None | Any = UNSET,
     place: str | None = None,
     note: str | None = None,
+    new_place: bool = False,
 ) -> dict[str, Any]:
     """Correct an entry; ``by=None`` / ``task=None`` detach it, leaving them out keeps them.
 
@@ -330,7 +345,7 @@ def edit_log(
         raise Invalid(_("nothing to change: give --date, --type, --qty, --by, --task, --place or --note"))
     with ctx.transaction() as tx:
         entry_id = _entry_row_id(ctx, ref)
-        checker = EntryChecker(ctx, until=ctx.today, hint="--date")
+        checker = EntryChecker(ctx, until=ctx.today, hint="--date", add_places=new_place)
         values: dict[str, Any] = {}
         if on_date is not None:
             values["on_date"] = checker.date(on_date)
@@ -349,7 +364,9 @@ def edit_log(
             task_row = checker.task(task)
             values["task_id"] = task_row["id"] if task_row else None
         if place is not None:
-            values["place"] = checker.place(place)
+            text, place_id = checker.place(place)
+            (values["place_id"],) = checker.places.settle(tx, [(place_id,)], 0)[0]
+            values["place"] = text
         if note is not None:
             values["note"] = checker.note(note)
         tx.update("activity", entry_id, values)
@@ -370,7 +387,7 @@ def remove_log(ctx: Context, ref: int | str) -> dict[str, Any]:
 # -- reading ---------------------------------------------------------------------
 _SELECT = (
     "SELECT a.id, a.on_date, t.code, t.label_vi, t.unit, a.quantity, a.member_id, m.name, "
-    "a.unit_id, u.name, a.task_id, k.title, a.place, a.note "
+    "a.unit_id, u.name, a.task_id, k.title, a.place, a.note, a.place_id "
     "FROM activity a JOIN activity_type t ON t.id = a.type_id "
     "LEFT JOIN member m ON m.id = a.member_id "
     "LEFT JOIN unit u ON u.id = a.unit_id "
@@ -437,7 +454,7 @@ def list_logs(
 
 def _shape(row: tuple) -> dict[str, Any]:
     (entry_id, on_date, code, label, unit, quantity, member_id, member_name,
-     unit_id, unit_name, task_id, task_title, place, note) = row
+     unit_id, unit_name, task_id, task_title, place, note, place_id) = row
     if member_id is not None:
         by = {"kind": "member", "id": member_id, "name": member_name}
     elif unit_id is not None:
@@ -455,6 +472,7 @@ def _shape(row: tuple) -> dict[str, Any]:
         "task": {"id": task_id, "title": task_title} if task_id is not None else None,
         "place": place,
         "note": note,
+        "place_id": place_id,
     }
 
 
@@ -471,6 +489,7 @@ def _shape_new(entry_id: int, values: tuple, type_row: dict, party, task_row: di
         "task": {"id": task_row["id"], "title": task_row["title"]} if task_row else None,
         "place": row["place"],
         "note": row["note"],
+        "place_id": row["place_id"],
     }
 
 
@@ -534,13 +553,15 @@ class ImportResult:
     last_date: dt.date | None = None
     #: Written all the same, but worth a look (entries dated before the first phase).
     warnings: list[str] = field(default_factory=list)
+    #: Places ``--add-places`` added to the registry (or would add, on a dry run).
+    places_added: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def import_logs(ctx: Context, path: str | Path, dry_run: bool = False) -> ImportResult:
+def import_logs(ctx: Context, path: str | Path, dry_run: bool = False, *, add_places: bool = False) -> ImportResult:
     """Import a CSV of entries: all of them or, if any row is wrong, none.
 
     Header ``date,type,quantity,member,task,place,note`` (any order; date and
@@ -550,10 +571,12 @@ def import_logs(ctx: Context, path: str | Path, dry_run: bool = False) -> Import
     is written unless there are none (and never on a dry run).
     """
     path = Path(path)
-    return import_log_rows(ctx, _csv_records(path), source=str(path), dry_run=dry_run)
+    return import_log_rows(ctx, _csv_records(path), source=str(path), dry_run=dry_run, add_places=add_places)
 
 
-def import_log_rows(ctx: Context, records, *, source: str, dry_run: bool = False) -> ImportResult:
+def import_log_rows(
+    ctx: Context, records, *, source: str, dry_run: bool = False, add_places: bool = False
+) -> ImportResult:
     """Check and write entries read from any file: ``(line, row)`` pairs.
 
     ``row`` is a dict with the CSV header keys, or an :class:`ImportProblem`
@@ -561,7 +584,7 @@ def import_log_rows(ctx: Context, records, *, source: str, dry_run: bool = False
     the spreadsheet (XLSX) readers so both obey exactly the same rules.
     """
     result = ImportResult(path=source, dry_run=dry_run)
-    checker = EntryChecker(ctx, brief=True, bulk=True, until=ctx.today)
+    checker = EntryChecker(ctx, brief=True, bulk=True, until=ctx.today, add_places=add_places)
     check, created_at = checker.entry, utc_now()
     first_phase = first_phase_start(ctx)
     early: list[int] = []
@@ -597,7 +620,9 @@ def import_log_rows(ctx: Context, records, *, source: str, dry_run: bool = False
             result.warnings.append(_early_lines(early, first_phase))
         days = [values[1] for values in rows]
         result.first_date, result.last_date = min(days), max(days)
+        result.places_added = checker.places.planned()
         if not dry_run:
+            rows = checker.places.settle(tx, rows, PLACE_ID)  # places --add-places found missing
             tx.insert_many("activity", ACTIVITY_COLUMNS, rows)
             result.imported = len(rows)
     return result

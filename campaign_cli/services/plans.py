@@ -76,7 +76,7 @@ def _entries(plan: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 def load_plan(ctx: Context, plan: dict[str, Any]) -> dict[str, Any]:
     """Create the campaign the plan describes; returns the campaign row."""
-    from campaign_cli.services import logs, lookup, members, tasks, units
+    from campaign_cli.services import logs, lookup, members, places, tasks, units
     from campaign_cli.services.campaigns import create_campaign
 
     head = plan["campaign"]
@@ -128,6 +128,13 @@ def load_plan(ctx: Context, plan: dict[str, Any]) -> dict[str, Any]:
                     phone=str(entry.get("phone", "")),
                     email=str(entry.get("email", "")),
                 )
+            for index, entry in enumerate(_entries(plan, "places")):
+                where = f"places[{index}]"
+                places.create_place(
+                    ctx, tx, name=_required_text(entry, "name", where),
+                    kind=str(entry["kind"]) if entry.get("kind") else None,
+                    parent=str(entry["in"]) if entry.get("in") else None,
+                )
             if head.get("signer"):
                 where = "[campaign] signer"
                 signer = lookup.member(ctx, str(head["signer"]))
@@ -150,6 +157,7 @@ def load_plan(ctx: Context, plan: dict[str, Any]) -> dict[str, Any]:
                     status=str(entry.get("status", "todo")),
                     completed_on=_date(entry.get("completed_on"), where + " completed_on", ctx.today),
                     reason=str(entry.get("reason", "")),
+                    places=_texts(entry, "places", where),
                 )
                 if "key" in entry:
                     task_ids[str(entry["key"])] = task_id
@@ -174,6 +182,15 @@ def load_plan(ctx: Context, plan: dict[str, Any]) -> dict[str, Any]:
                 raise
             raise type(exc)(f"{where}: {exc.message}") from None
     return ctx.campaign
+
+
+def _texts(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = entry.get(key, ())
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise Invalid(_("{where}: {key} must be a list of texts").format(where=where, key=key))
+    return tuple(value)
 
 
 def _required_text(entry: dict[str, Any], key: str, where: str) -> str:

@@ -68,6 +68,7 @@ STATUS_KEYS = (
     "activity",
     "units",  # additive to CLI.md's keys: units do much of the work
     "recent",  # additive: the last log entries, place and note apart
+    "places_covered",  # additive (issue 16): how far each activity done at a place has reached
 )
 WEEKLY_KEYS = (
     "schema_version",
@@ -83,6 +84,7 @@ WEEKLY_KEYS = (
     "due_next_week",
     "overdue",
     "by_unit",  # additive to CLI.md's keys: work logged by units
+    "by_place",  # additive (issue 16): work logged at each place
 )
 
 STATUSES = codes(TaskStatus)
@@ -737,7 +739,23 @@ def status_report(ctx: Context, *, lang: str | None = None) -> dict[str, Any]:
         "due_soon_count": count_due_between(ctx, today, soon),
         "recent": recent_logs(ctx, lang=lang),
         "next_phase": _current(_next_phase(phases, today), full=True),
+        "places_covered": _places_covered(ctx, lang),
     }
+
+
+def _places_covered(ctx: Context, lang: str | None) -> dict[str, Any] | None:
+    """Coverage by place of the activities done at a place (services/coverage.py)."""
+    from campaign_cli.services.coverage import status_coverage
+
+    return status_coverage(ctx, lang=lang)
+
+
+def _by_place(ctx: Context, first: dt.date, last: dt.date, lang: str | None) -> dict[str, Any]:
+    """``by_place``: work logged at each place in a week, and ``unplaced_entries`` (services/coverage.py)."""
+    from campaign_cli.services.coverage import week_by_place
+
+    places = week_by_place(ctx, first, last, lang=lang)
+    return {"by_place": places["rows"], "unplaced_entries": places["unplaced_entries"]}
 
 
 def _current(phase: dict[str, Any] | None, *, full: bool) -> dict[str, Any] | None:
@@ -785,6 +803,7 @@ def weekly_report(ctx: Context, week_start: dt.date, week_end: dt.date, *, lang:
         # extras for the human formats
         "campaign": campaign,
         "by_unit": work_by(ctx, "unit", week_start, week_end, lang=lang),
+        **_by_place(ctx, week_start, week_end, lang),
         "unattributed": unattributed(ctx, week_start, week_end),
         "week_phases": [
             _current(phase, full=True)

@@ -345,12 +345,14 @@ def create_task(
     status: str = "todo",
     completed_on: dt.date | None = None,
     reason: str = "",
+    places: Iterable[str] = (),
 ) -> int:
     """Validate and insert one task with its assignments; returns its id.
 
     ``phase`` is a phase number, ``type`` an activity type code or label,
     ``lead`` and ``support`` member or unit references (ids, ``m12``/``u3``,
-    names). ``unit_of_measure`` defaults to the type's unit.
+    names). ``unit_of_measure`` defaults to the type's unit. ``places``: the
+    places it covers (references, or "all communes").
     """
     title = _clean_title(title)
     phase_row = lookup.phase(ctx, phase)
@@ -380,6 +382,10 @@ def create_task(
         tx.insert("assignment", _assignment(task_id, "lead", lead_party))
     for party in supporters:
         tx.insert("assignment", _assignment(task_id, "support", party))
+    if places:
+        from campaign_cli.services.places import set_task_places, task_place_ids
+
+        set_task_places(ctx, tx, task_id, task_place_ids(ctx, places))
     return task_id
 
 
@@ -404,15 +410,16 @@ def edit_task(
     target: Any = UNSET,
     unit_of_measure: Any = UNSET,
     themes: Any = UNSET,
+    places: Any = UNSET,
 ) -> dict[str, Any]:
-    """Change a task; ``None`` clears type, lead, due and target.
+    """Change a task; ``None`` clears type, lead, due and target; ``places=()`` the places it covers.
 
     Returns the task as :func:`get_task` does, plus ``changed``: the names of
     the fields that changed (empty when the values given were the same).
     A new lead who was a supporter stops being one. Changing the type also
     changes a unit of measure that was the old type's default.
     """
-    givens = (title, phase, type, lead, due, target, unit_of_measure, themes)
+    givens = (title, phase, type, lead, due, target, unit_of_measure, themes, places)
     if all(value is UNSET for value in givens) and not add_support and not remove_support:
         raise Invalid(_("nothing to change: give at least one option (see  campaign task edit --help)"))
     with ctx.transaction() as tx:
@@ -453,6 +460,11 @@ def edit_task(
         ]
         tx.update("task", task_id, values)
         changed += _edit_assignments(ctx, tx, task_id, lead, add_support, remove_support)
+        if places is not UNSET:
+            from campaign_cli.services.places import set_task_places, task_place_ids
+
+            if set_task_places(ctx, tx, task_id, task_place_ids(ctx, places)):
+                changed.append("places")
     task = get_task(ctx, task_id)
     task["changed"] = [{"phase_id": "phase", "type_id": "type"}.get(name, name) for name in changed]
     return task
@@ -556,6 +568,7 @@ def remove_task(ctx: Context, ref: str | int) -> dict[str, Any]:
     with ctx.transaction() as tx:
         row = _task_row(ctx, ref)
         assignments = tx.delete_where("assignment", "task_id = ?", (row["id"],))
+        tx.delete_where("task_place", "task_id = ?", (row["id"],))
         logs = tx.update_where("activity", {"task_id": None}, "task_id = ?", (row["id"],))
         tx.delete("task", row["id"])
     return {**row, "assignments": assignments, "logs": logs}
@@ -734,6 +747,9 @@ def get_task(ctx: Context, ref: str | int) -> dict[str, Any]:
         for log in logs
     ]
     task["logs_after"] = sum(1 for log in logs if log["date"] > ctx.today)
+    from campaign_cli.services.coverage import task_places
+
+    task["places"] = task_places(ctx, task_id)
     return task
 
 

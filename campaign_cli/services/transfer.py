@@ -44,7 +44,8 @@ from campaign_cli.services.text import clean_user_text, fold
 from campaign_cli.vocabulary import AssignmentRole, Level, MemberRole, TaskStatus, codes
 
 FORMAT = "campaign-export"
-VERSION = 1
+#: 2 (schema 6) adds places: ``places``, ``tasks[].places``, ``activities[].place_id``; version 1 still imports.
+VERSION = 2
 
 LEVELS = codes(Level)
 LANGS = ("vi", "en")
@@ -61,9 +62,12 @@ MAX_PHASE_NUMBER = 9999
 CHUNK = 5_000
 
 #: The document's keys in the order export writes them; all but the last are read whole.
-SECTIONS = ("format", "version", "campaign", "phases", "units", "members", "activity_types", "tasks", "activities")
+SECTIONS = (
+    "format", "version", "campaign", "phases", "units", "members", "activity_types", "places", "tasks", "activities",
+)  # fmt: skip
 ACTIVITY_COLUMNS = (
-    "campaign_id", "on_date", "type_id", "quantity", "task_id", "member_id", "unit_id", "place", "note", "created_at"
+    "campaign_id", "on_date", "type_id", "quantity", "task_id", "member_id", "unit_id", "place", "note", "created_at",
+    "place_id",
 )  # fmt: skip
 
 
@@ -157,7 +161,7 @@ def export_campaign(ctx: Context, stream: IO[str]) -> dict[str, Any]:
             campaign["signer_id"] = db.scalar(
                 "SELECT COUNT(*) FROM member WHERE campaign_id = ? AND id <= ?", (campaign_id, campaign["signer_id"])
             )
-        write('{\n  "format": "campaign-export",\n  "version": 1,\n  "campaign": ' + _json(campaign, 1))
+        write(f'{{\n  "format": "campaign-export",\n  "version": {VERSION},\n  "campaign": ' + _json(campaign, 1))
 
         def section(key: str, sql: str, record) -> dict[int, int]:
             rows = db.dicts(sql, (campaign_id,))
@@ -189,6 +193,7 @@ def export_campaign(ctx: Context, stream: IO[str]) -> dict[str, Any]:
             lambda row, numbers: {"id": numbers[row["id"]], "code": row["code"], "label_vi": row["label_vi"],
                                   "label_en": row["label_en"], "unit": row["unit"]},
         )
+        place_no = _export_places(db, campaign_id, write, counts)
         # Tasks and their assignments, both in id order, merged as they are read.
         task_no: dict[int, int] = {}
         tasks = iterate_rows(
@@ -198,16 +203,17 @@ def export_campaign(ctx: Context, stream: IO[str]) -> dict[str, Any]:
             (campaign_id,),
         )
         counts["tasks"] = _write_list(
-            write, "tasks", _task_texts(db, campaign_id, tasks, task_no, phase_no, type_no, member_no, unit_no)
+            write, "tasks",
+            _task_texts(db, campaign_id, tasks, task_no, phase_no, type_no, member_no, unit_no, place_no),
         )
         entries = iterate_rows(
             db,
-            "SELECT CAST(on_date AS TEXT), type_id, quantity, task_id, member_id, unit_id, place, note, created_at "
-            "FROM activity WHERE campaign_id = ? ORDER BY id",
+            "SELECT CAST(on_date AS TEXT), type_id, quantity, task_id, member_id, unit_id, place, note, created_at, "
+            "place_id FROM activity WHERE campaign_id = ? ORDER BY id",
             (campaign_id,),
         )
         counts["activities"] = _write_list(
-            write, "activities", _activity_texts(entries, type_no, task_no, member_no, unit_no)
+            write, "activities", _activity_texts(entries, type_no, task_no, member_no, unit_no, place_no)
         )
         write("\n}\n")
     return {"name": campaign["name"], "counts": counts}
@@ -217,17 +223,30 @@ def _ref(numbers: dict[int, int], value: int | None) -> int | None:
     return None if value is None else numbers[value]
 
 
+def _export_places(db, campaign_id: int, write, counts: dict[str, int]) -> dict[int, int]:
+    """The registry of places (version 2), numbered in id order; a parent may come after its child."""
+    rows = db.dicts("SELECT id, name, kind, parent_id FROM place WHERE campaign_id = ? ORDER BY id", (campaign_id,))
+    numbers = {row["id"]: position for position, row in enumerate(rows, start=1)}
+    counts["places"] = _write_list(write, "places", (
+        _json({"id": numbers[row["id"]], "name": row["name"], "kind": row["kind"],
+               "parent_id": _ref(numbers, row["parent_id"])}, 2)
+        for row in rows
+    ))
+    return numbers
+
+
 #: Records as ``json.dumps(..., indent=2)`` lays them out inside the top-level lists; filled
 #: with %: one formatting operation per record is several times faster than the encoder.
 _TASK = (
     '{\n      "id": %d,\n      "phase_id": %d,\n      "title": %s,\n      "type_id": %s,\n      "due": %s,'
     '\n      "target": %s,\n      "unit_of_measure": %s,\n      "themes": %s,\n      "status": %s,'
-    '\n      "reason": %s,\n      "completed_on": %s,\n      "created_at": %s,\n      "assignments": %s\n    }'
+    '\n      "reason": %s,\n      "completed_on": %s,\n      "created_at": %s,\n      "assignments": %s,'
+    '\n      "places": %s\n    }'
 )
 _ASSIGNMENT = '{\n          "role": %s,\n          "member_id": %s,\n          "unit_id": %s\n        }'
 _ACTIVITY = (
     '{\n      "id": %d,\n      "date": %s,\n      "type_id": %d,\n      "quantity": %s,\n      "task_id": %s,'
-    '\n      "member_id": %s,\n      "unit_id": %s,\n      "place": %s,\n      "note": %s,'
+    '\n      "member_id": %s,\n      "unit_id": %s,\n      "place_id": %s,\n      "place": %s,\n      "note": %s,'
     '\n      "created_at": %s\n    }'
 )
 
@@ -238,7 +257,7 @@ def _nullable(value: Any) -> str:
     return _encode_text(value) if isinstance(value, str) else _number(value)
 
 
-def _task_texts(db, campaign_id, tasks, task_no, phase_no, type_no, member_no, unit_no) -> Iterator[str]:
+def _task_texts(db, campaign_id, tasks, task_no, phase_no, type_no, member_no, unit_no, place_no) -> Iterator[str]:
     from campaign_cli.storage.db import iterate_rows
 
     text = _encode_text
@@ -250,6 +269,7 @@ def _task_texts(db, campaign_id, tasks, task_no, phase_no, type_no, member_no, u
         (campaign_id,),
     )
     pending = next(assignments, None)
+    covered = _task_place_numbers(db, campaign_id, place_no)
     for position, row in enumerate(tasks, start=1):
         (task_id, phase_id, title, type_id, due, target, unit_of_measure, themes, status, reason,
          completed_on, created_at) = row  # fmt: skip
@@ -279,17 +299,33 @@ def _task_texts(db, campaign_id, tasks, task_no, phase_no, type_no, member_no, u
             _nullable(completed_on),
             text(created_at),
             "[\n        " + ",\n        ".join(parts) + "\n      ]" if parts else "[]",
+            _numbers(covered.get(task_id)),
         )
     for _rest in assignments:  # read to the end, so the cursor closes
         pass
 
 
-def _activity_texts(rows, type_no, task_no, member_no, unit_no) -> Iterator[str]:
+def _task_place_numbers(db, campaign_id: int, place_no: dict[int, int]) -> dict[int, list[int]]:
+    """task id -> the document numbers of the places it covers (in the order they were named)."""
+    covered: dict[int, list[int]] = {}
+    for task_id, place_id in db.rows(
+        "SELECT tp.task_id, tp.place_id FROM task_place tp JOIN task t ON t.id = tp.task_id "
+        "WHERE t.campaign_id = ? ORDER BY tp.task_id, tp.id",
+        (campaign_id,),
+    ):
+        covered.setdefault(task_id, []).append(place_no[place_id])
+    return covered
+
+
+def _numbers(values: list[int] | None) -> str:
+    return "[\n        " + ",\n        ".join(map(str, values)) + "\n      ]" if values else "[]"
+
+
+def _activity_texts(rows, type_no, task_no, member_no, unit_no, place_no) -> Iterator[str]:
     """Log entries as document records (100,000 of them are most of a document)."""
     text = _encode_text
-    for position, (on_date, type_id, quantity, task_id, member_id, unit_id, place, note, created_at) in enumerate(
-        rows, start=1
-    ):
+    for position, (on_date, type_id, quantity, task_id, member_id, unit_id, place, note, created_at,
+                   place_id) in enumerate(rows, start=1):
         yield _ACTIVITY % (
             position,
             text(on_date),
@@ -298,6 +334,7 @@ def _activity_texts(rows, type_no, task_no, member_no, unit_no) -> Iterator[str]
             "null" if task_id is None else task_no[task_id],
             "null" if member_id is None else member_no[member_id],
             "null" if unit_id is None else unit_no[unit_id],
+            "null" if place_id is None else place_no[place_id],
             text(place),
             text(note),
             text(created_at),
@@ -315,8 +352,10 @@ class Rows:
     units: list[dict[str, Any]] = field(default_factory=list)
     members: list[dict[str, Any]] = field(default_factory=list)
     types: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     assignments: list[dict[str, Any]] = field(default_factory=list)
+    task_places: list[tuple[int, int]] = field(default_factory=list)
     activities: int = 0
     #: Document ids -> new database ids, per reference column, once the head is written.
     ids: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -327,6 +366,7 @@ class Rows:
             "units": len(self.units),
             "members": len(self.members),
             "activity_types": len(self.types),
+            "places": len(self.places),
             "tasks": len(self.tasks),
             "activities": self.activities,
         }
@@ -615,13 +655,15 @@ def check_head(document: Any, *, name: str | None = None) -> Rows:
         row["_id"] = _id(reader, types, row)
         rows.types.append(row)
 
+    places = _check_places(document, rows)
+
     tasks: dict[int, Any] = {}
     for index, record in enumerate(_records(document, "tasks")):
         where = f"tasks[{index}]"
         reader = _Reader(record, where, {
             "id": True, "phase_id": True, "title": True, "type_id": False, "due": False, "target": False,
             "unit_of_measure": False, "themes": False, "status": False, "reason": False, "completed_on": False,
-            "created_at": False, "assignments": False})
+            "created_at": False, "assignments": False, "places": False})
         themes = record.get("themes", [])
         if not isinstance(themes, list):
             raise reader.fail("themes", _("must be a list of texts"))
@@ -670,7 +712,53 @@ def check_head(document: Any, *, name: str | None = None) -> Rows:
             if leads > 1:
                 raise part.fail("role", _("a task has at most one lead"))
             rows.assignments.append(entry)
+        _check_task_places(reader, row["_id"], places, rows)
     return rows
+
+
+def _check_places(document: dict[str, Any], rows: Rows) -> dict[int, Any]:
+    """``places`` (version 2): names, kinds the election day allows, parents a level above, no loop."""
+    from campaign_cli.services.places import KINDS, RANK, clean_name
+    from campaign_cli.vocabulary import levels_for
+
+    allowed = [kind for kind in KINDS if kind != "district" or "district" in levels_for(rows.campaign["election_day"])]
+    places: dict[int, Any] = {}
+    readers = []
+    for index, record in enumerate(_records(document, "places")):
+        reader = _Reader(record, f"places[{index}]", {"id": True, "name": True, "kind": True, "parent_id": False})
+        try:
+            name = clean_name(reader.text("name", required=True))
+        except Invalid as exc:
+            raise reader.fail("name", exc.message) from None
+        row = {"name": name, "name_folded": fold(name), "kind": reader.choice("kind", tuple(allowed)),
+               "parent_id": None}
+        row["_id"] = _id(reader, places, row)
+        readers.append((reader, row))
+        rows.places.append(row)
+    seen: set[tuple[int | None, str]] = set()
+    for reader, row in readers:  # parents may come later in the file: checked once all are read
+        parent = reader.ref("parent_id", places, "place")
+        if parent is not None and RANK[places[parent]["kind"]] >= RANK[row["kind"]]:
+            raise reader.fail("parent_id", _("a {kind} cannot be under a {parent}").format(
+                kind=row["kind"], parent=places[parent]["kind"]))
+        row["parent_id"] = parent
+        key = (parent, row["name_folded"])
+        if key in seen:
+            raise reader.fail("name", _("{value!r} appears twice under the same parent").format(value=row["name"]))
+        seen.add(key)
+    return places  # a parent is a level above its child: no loop is possible
+
+
+def _check_task_places(reader: _Reader, task: int, places: dict[int, Any], rows: Rows) -> None:
+    listed = reader.record.get("places", [])
+    if not isinstance(listed, list):
+        raise reader.fail("places", _("must be a list of place ids"))
+    for position, value in enumerate(listed):
+        if isinstance(value, bool) or not isinstance(value, int) or value not in places:
+            raise reader.fail(f"places[{position}]", _("there is no place with id {value} in this file").format(
+                value=_shown(value)))
+        if (task, value) not in rows.task_places:
+            rows.task_places.append((task, value))
 
 
 class _ActivityChecker:
@@ -683,13 +771,14 @@ class _ActivityChecker:
     """
 
     FIELDS = frozenset({"id", "date", "type_id", "quantity", "task_id", "member_id", "unit_id", "place", "note",
-                        "created_at"})
+                        "created_at", "place_id"})
     REQUIRED = frozenset({"id", "date", "type_id"})
 
     def __init__(self, campaign_id: int, ids: dict[str, dict[int, int]]):
         self.campaign_id = campaign_id
         self.types, self.tasks = ids["type_id"], ids["task_id"]
         self.members, self.units = ids["member_id"], ids["unit_id"]
+        self.places = ids.get("place_id", {})
         self.seen: set[int] = set()
         self.dates: set[str] = set()
 
@@ -706,6 +795,9 @@ class _ActivityChecker:
         number, on_date, type_id = record["id"], record["date"], record["type_id"]
         quantity, task, member, unit = get("quantity", 1), get("task_id"), get("member_id"), get("unit_id")
         place, note, created_at = get("place", ""), get("note", ""), get("created_at")
+        place_ref = get("place_id")
+        if place_ref is not None and type(place_ref) is not int:
+            raise ValueError
         if type(number) is not int or number < 1 or number in self.seen or type(type_id) is not int:
             raise ValueError
         if type(quantity) not in (int, float) or not 0 < quantity <= validate.MAX_QUANTITY:
@@ -733,6 +825,7 @@ class _ActivityChecker:
             place if place == "" else _clean_text(place, "place", multiline=True, max_len=MAX_TEXT),
             note if note == "" else _clean_text(note, "note", multiline=True, max_len=MAX_TEXT),
             created_at,
+            None if place_ref is None else self.places[place_ref],
         )
         self.seen.add(number)
         return values
@@ -740,7 +833,7 @@ class _ActivityChecker:
     def _thorough(self, record: Any, index: int) -> tuple:
         reader = _Reader(record, f"activities[{index}]", {
             "id": True, "date": True, "type_id": True, "quantity": False, "task_id": False, "member_id": False,
-            "unit_id": False, "place": False, "note": False, "created_at": False})
+            "unit_id": False, "place": False, "note": False, "created_at": False, "place_id": False})
         row = (
             self.campaign_id,
             reader.date("date", required=True),
@@ -752,6 +845,7 @@ class _ActivityChecker:
             reader.text("place", multiline=True),
             reader.text("note", multiline=True),
             reader.stamp("created_at"),
+            _mapped(self.places, reader.ref("place_id", self.places, "place")),
         )
         if row[5] is not None and row[6] is not None:
             raise reader.fail("unit_id", _("a log entry is by a member or a unit, not both"))
@@ -1017,7 +1111,11 @@ def _write_head(ctx: Context, tx, rows: Rows) -> int:
     unit_ids = insert("unit", rows.units, {})
     member_ids = insert("member", rows.members, {"unit_id": unit_ids})
     type_ids = insert("activity_type", rows.types, {})
+    place_ids = _insert_places(ctx, tx, campaign_id, rows.places)
     task_ids = insert("task", rows.tasks, {"phase_id": phase_ids, "type_id": type_ids})
+    if rows.task_places:
+        tx.insert_many("task_place", ["task_id", "place_id"],
+                       [(task_ids[task], place_ids[place]) for task, place in rows.task_places])
     if rows.assignments:
         with tx.bulk_load("assignment"):
             tx.insert_many(
@@ -1035,8 +1133,37 @@ def _write_head(ctx: Context, tx, rows: Rows) -> int:
             )
     if rows.campaign["signer_id"] is not None:
         tx.update("campaign", campaign_id, {"signer_id": member_ids[rows.campaign["signer_id"]]})
-    rows.ids = {"type_id": type_ids, "task_id": task_ids, "member_id": member_ids, "unit_id": unit_ids}
+    rows.ids = {"type_id": type_ids, "task_id": task_ids, "member_id": member_ids, "unit_id": unit_ids,
+                "place_id": place_ids}
     return campaign_id
+
+
+def _insert_places(ctx: Context, tx, campaign_id: int, places: list[dict[str, Any]]) -> dict[int, int]:
+    """Places with ids in document order (so a later export numbers them the same), written parents first."""
+    if not places:
+        return {}
+    base = int(ctx.db.scalar("SELECT COALESCE(MAX(id), 0) FROM place"))
+    ids = {row["_id"]: base + position for position, row in enumerate(places, start=1)}
+    by_id = {row["_id"]: row for row in places}
+    ordered: list[dict[str, Any]] = []
+    placed: set[int] = set()
+
+    def visit(row: dict[str, Any]) -> None:
+        if row["_id"] in placed:
+            return
+        if row["parent_id"] is not None:
+            visit(by_id[row["parent_id"]])
+        placed.add(row["_id"])
+        ordered.append(row)
+
+    for row in places:
+        visit(row)
+    tx.insert_many(
+        "place", ["id", "campaign_id", "name", "name_folded", "kind", "parent_id"],
+        [(ids[row["_id"]], campaign_id, row["name"], row["name_folded"], row["kind"],
+          None if row["parent_id"] is None else ids[row["parent_id"]]) for row in ordered],
+    )
+    return ids
 
 
 def _import_into_new_file(ctx: Context, path: str | Path, name: str | None) -> dict[str, Any]:

@@ -79,8 +79,10 @@ TRACKED_TABLES = (
     "unit",
     "member",
     "activity_type",
+    "place",
     "task",
     "assignment",
+    "task_place",
     "activity",
 )
 

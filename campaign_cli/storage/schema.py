@@ -138,6 +138,21 @@ def m004_log_totals(db: Database) -> None:
     summary.create_triggers(db)
 
 
+def m006_places(db: Database) -> None:
+    """The campaign's registry of places, the places a task covers, and the place of a log entry.
+
+    Existing entries keep their place as text (``activity.place``) with no
+    ``place_id``: ``campaign place match`` links them once the registry is
+    filled. The index on (campaign, place, type, date, quantity) lets the
+    coverage report read the log by place without touching the entries.
+    """
+    for table in ("place", "task_place"):
+        if db.scalar(db._table_exists_sql(), (table,)) is None:
+            create_table(db, table)
+    add_column(db, "activity", "place_id", "INTEGER REFERENCES place (id) ON DELETE SET NULL")
+    replace_index(db, "activity", "ix_activity_place")
+
+
 #: Ordered upgrades: (version reached, function applying it inside the open
 #: transaction). Version 1 is the first schema; a new database is created
 #: whole at the newest version.
@@ -145,6 +160,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (2, m002_covering_activity_indexes),
     (3, m003_campaign_settings),
     (4, m004_log_totals),
+    (6, m006_places),
 ]
 
 

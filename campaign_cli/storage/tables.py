@@ -26,10 +26,10 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from campaign_cli.vocabulary import AssignmentRole, MemberRole, TaskStatus, sql_list
+from campaign_cli.vocabulary import AssignmentRole, MemberRole, PlaceKind, TaskStatus, sql_list
 
 #: Bumped by every migration; stored in ``meta`` under ``schema_version``.
-DB_SCHEMA_VERSION = 4
+DB_SCHEMA_VERSION = 6
 
 
 class Meta(SQLModel, table=True):
@@ -133,6 +133,30 @@ class ActivityType(SQLModel, table=True):
     label_folded: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class Place(SQLModel, table=True):
+    """A place in the campaign's registry: a province, district, commune or village, under its parent.
+
+    The Vietnamese word is part of the name ("Xã Gia Vân", "Thôn Đông"); names
+    are unique among the children of one parent once folded (services/places.py
+    checks the top level, where SQL's NULLs would not).
+    """
+
+    __tablename__ = "place"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({sql_list(PlaceKind)})", name="place_kind"),
+        UniqueConstraint("campaign_id", "parent_id", "name_folded"),
+        Index("ix_place_campaign_name", "campaign_id", "name_folded"),
+        Index("ix_place_parent", "parent_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    name_folded: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(max_length=16)
+    # no cascade: services/places.py moves or refuses children explicitly, so undo can put them back
+    parent_id: Optional[int] = Field(default=None, foreign_key="place.id")
+
+
 class Task(SQLModel, table=True):
     __tablename__ = "task"
     __table_args__ = (
@@ -177,6 +201,19 @@ class Assignment(SQLModel, table=True):
     unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", ondelete="CASCADE")
 
 
+class TaskPlace(SQLModel, table=True):
+    """The places a task covers ("áp phích cho 20 xã và thị trấn Me")."""
+
+    __tablename__ = "task_place"
+    __table_args__ = (
+        UniqueConstraint("task_id", "place_id"),
+        Index("ix_task_place_place", "place_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", ondelete="CASCADE")
+    place_id: int = Field(foreign_key="place.id", ondelete="CASCADE")
+
+
 class Activity(SQLModel, table=True):
     """One log entry: something done on a date, counted in the type's unit."""
 
@@ -187,6 +224,8 @@ class Activity(SQLModel, table=True):
         Index("ix_activity_campaign_date", "campaign_id", "on_date", "type_id", "quantity"),
         Index("ix_activity_task", "task_id", "on_date", "quantity"),
         Index("ix_activity_member", "member_id"),
+        # coverage by place: one index-only pass per report (services/coverage.py)
+        Index("ix_activity_place", "campaign_id", "place_id", "type_id", "on_date", "quantity"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
@@ -199,6 +238,8 @@ class Activity(SQLModel, table=True):
     place: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: str = Field(max_length=32)
+    # the registry's place (schema 6); ``place`` keeps the text as it was written
+    place_id: Optional[int] = Field(default=None, foreign_key="place.id", ondelete="SET NULL")
 
 
 # -- totals of the log, kept by triggers (storage/summary.py) -------------------------------

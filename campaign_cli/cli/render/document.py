@@ -581,8 +581,8 @@ def body_sections(data: dict[str, Any], header: dict[str, Any], *, draft: bool) 
 
 
 def result_parts(data: dict[str, Any]) -> list[BodySection]:
-    """The parts of section "Kết quả thực hiện": activity (and targets), then tasks completed."""
-    return [activity_part, completed_part]
+    """The parts of section "Kết quả thực hiện": activity (and targets), tasks completed, coverage by place."""
+    return [activity_part, completed_part, *([coverage_part] if data.get("coverage") else [])]
 
 
 def _body(doc, data: dict[str, Any], header: dict[str, Any], summary: str, *, draft: bool = True) -> None:
@@ -718,6 +718,57 @@ def proposals_section(out: Outline, data: dict[str, Any], header: dict[str, Any]
     paragraph = _paragraph(doc, indent=True)
     run = _run(paragraph, PROPOSALS_PLACEHOLDER, italic=True)
     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+#: How a document names the places of a level, by the words their names start with.
+_LEVEL_WORDS = {"commune": ("xã", "phường", "thị trấn", "đặc khu"), "village": ("thôn", "xóm", "bản", "tổ dân phố")}
+
+
+def _level_words(coverage: dict[str, Any]) -> str:
+    """"xã, thị trấn": the words the places of the level are called by (in their names), in official order."""
+    from campaign_cli.services.text import fold
+
+    names = [fold(name) for name in [*coverage["untouched"], *(n for row in coverage["types"] for n in row["missing"])]]
+    words = _LEVEL_WORDS.get(coverage["level"], ())
+    used = [word for word in words if any(name.startswith(fold(word) + " ") for name in names)]
+    return ", ".join(used or words[:1])
+
+
+def _missing_words(row: dict[str, Any]) -> str:
+    """The places not reached, or "Tất cả, trừ ..." the ones reached when that is shorter."""
+    if not row["missing"]:
+        return "-"
+    if not row["reached"]:
+        return "Tất cả"
+    if len(row["reached"]) < len(row["missing"]):
+        return "Tất cả, trừ: " + ", ".join(row["reached"])
+    return ", ".join(row["missing"])
+
+
+def coverage_part(out: Outline, data: dict[str, Any], header: dict[str, Any]) -> None:
+    """Coverage by place: how many communes each activity has reached, and which not yet."""
+    doc = out.doc
+    coverage = data["coverage"]
+    words = _level_words(coverage)
+    out.part("Độ phủ theo địa bàn")
+    text = (f"Tính đến ngày {_short_date(coverage['as_of'])}, hoạt động thông tin, tuyên truyền đã đến "
+            f"{_num(coverage['reached'])}/{_num(coverage['places'])} {words}")
+    if coverage["untouched"]:
+        text += f"; chưa có hoạt động tại: {', '.join(coverage['untouched'])}."
+    else:
+        text += "."
+    _text(doc, text)
+    _text(doc, f"Kết quả theo từng hình thức hoạt động ({words} đã có / tổng số):", keep_with_next=True)
+    _table(
+        doc,
+        ["TT", "Hình thức", "Đã có", f"Còn thiếu ({words})"],
+        [
+            [str(index), row["label"], f"{_num(row['covered'])}/{_num(row['places'])}", _missing_words(row)]
+            for index, row in enumerate(coverage["types"], 1)
+        ],
+        [1.2, 3.4, 2.0, 9.9],
+        numeric={0, 2},
+    )
 
 
 def _activity_table(doc, rows: list[dict[str, Any]]) -> None:

@@ -48,7 +48,7 @@ def to_markdown(view: View, lang: str) -> str:
                 value = row.get(column.key)
                 if column.short_first and column.short_key:
                     value = row.get(column.short_key) or value
-                text = show(value)
+                text = column.gap_mark if values.is_gap(column, value) else show(value)
                 if column.kind == "status" and text and values.tone_of(column, row) == values.BAD:
                     text += values.ALERT_MARK
                 cells.append(escape(text))

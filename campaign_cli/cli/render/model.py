@@ -22,7 +22,7 @@ from typing import Any
 TEXT_KINDS = ("text", "name", "code")
 NUMBER_KINDS = ("id", "int", "number", "quantity", "percent")
 #: Codes that people read as words (cli/labels.py); JSON and CSV keep the code.
-LABEL_KINDS = ("status", "role", "state", "level", "party")
+LABEL_KINDS = ("status", "role", "state", "level", "party", "place_kind")
 OTHER_KINDS = ("date", "progress", "bool")
 KINDS = TEXT_KINDS + NUMBER_KINDS + LABEL_KINDS + OTHER_KINDS
 
@@ -62,6 +62,12 @@ class Column:
     - ``decimals``: numbers for people with exactly this many decimals.
     - ``wrap``: a terminal wraps a long value over several lines instead of
       cutting it (the values of a ``show`` view, which exist to be read whole).
+    - ``short_header``: the heading a terminal shows (an abbreviation, where a
+      grid has many columns: "ÁP" for áp phích); the note naming columns left
+      out, and every other format, use ``header``.
+    - ``gap_mark``: a cell with nothing in it (None or 0) is a gap to see at
+      a glance: people read this mark instead (the terminal in red, Markdown
+      as it is) and a spreadsheet fills the cell red; JSON and CSV keep the value.
     """
 
     key: str
@@ -79,6 +85,8 @@ class Column:
     tone_key: str | None = None
     decimals: int | None = None
     wrap: bool = False
+    short_header: str | None = None
+    gap_mark: str | None = None
 
     @property
     def rank(self) -> int:

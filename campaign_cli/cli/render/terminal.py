@@ -118,6 +118,11 @@ def _heading_lines(view: View) -> list[tuple[str, str | None]]:
 
 
 # -- one section --------------------------------------------------------------------------
+def heading(column: Column) -> str:
+    """What a terminal prints above a column: its short heading when it has one."""
+    return column.short_header or column.header
+
+
 class _Layout:
     """The columns a section shows at a width, and how wide each is."""
 
@@ -192,6 +197,11 @@ def _cells(columns: list[Column], rows: list[dict[str, Any]], lang: str):
                     for text, tone in zip(column_texts, column_tones, strict=True)
                 ]
             tones[index] = column_tones
+        if column.gap_mark is not None:  # nothing there: the mark, in red
+            gaps = [values.is_gap(column, row.get(key)) for row in rows]
+            column_texts = [column.gap_mark if gap else text for text, gap in zip(column_texts, gaps, strict=True)]
+            known = tones.get(index) or [None] * len(rows)
+            tones[index] = [values.BAD if gap else tone for gap, tone in zip(gaps, known, strict=True)]
         if column.short_key:
             short_key = column.short_key
             shorts[index] = [textfit.one_line(show(row.get(short_key) or row.get(key))) for row in rows]
@@ -214,7 +224,7 @@ def lay_out(
     measure = textfit.width
     if measured is None:
         measured = [[measure(text) for text in texts] for texts in cells]
-    heads = [measure(column.header) for column in columns]
+    heads = [measure(heading(column)) for column in columns]
     natural: list[int] = []
     minimum: list[int] = []
     bars: dict[int, int] = {}
@@ -318,12 +328,12 @@ def _write_rows(layout, columns, cells, measured, shorts, tones, raws, write, pa
     widths = layout.widths
     right = [column.kind in _NUMERIC for column in layout.columns]
     pad = textfit.pad
-    heading = (
+    head = (
         (" " * GAP)
-        .join(pad(column.header, widths[n], right=right[n]) for n, column in enumerate(layout.columns))
+        .join(pad(heading(column), widths[n], right=right[n]) for n, column in enumerate(layout.columns))
         .rstrip()
     )
-    write(paint(heading, "bold") + "\n")
+    write(paint(head, "bold") + "\n")
     if rule:
         write("─" * (sum(widths) + GAP * (len(widths) - 1)) + "\n")
     last = len(indices) - 1

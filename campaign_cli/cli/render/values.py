@@ -12,7 +12,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from campaign_cli.cli.labels import level_label, party_kind_label, role_label, state_label, status_label
+from campaign_cli.cli.labels import (
+    level_label,
+    party_kind_label,
+    place_kind_label,
+    role_label,
+    state_label,
+    status_label,
+)
 from campaign_cli.cli.render.model import Column
 from campaign_cli.formatting import format_number
 
@@ -41,6 +48,7 @@ _LABELS: dict[str, Callable[[str, str | None], str]] = {
     "state": state_label,
     "level": level_label,
     "party": party_kind_label,
+    "place_kind": place_kind_label,
 }
 
 
@@ -63,6 +71,11 @@ def tone_of(column: Column, row: dict[str, Any]) -> str | None:
     if column.kind == "state":
         return TONES.get(row.get(column.key))
     return None
+
+
+def is_gap(column: Column, value: Any) -> bool:
+    """A cell of a ``gap_mark`` column that holds nothing (None, 0 or empty)."""
+    return column.gap_mark is not None and (value is None or value == 0 or value == "")
 
 
 def label(kind: str, code: Any, lang: str | None = None) -> str:

@@ -30,6 +30,8 @@ SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _MAX_WIDTH = 60
 _NUMERIC_KINDS = ("int", "number", "quantity", "id")
+#: The fill of a cell that is a gap (``Column.gap_mark``): Excel's own light red.
+GAP_FILL = "FFC7CE"
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
@@ -116,6 +118,7 @@ def build_workbook(view: View, lang: str | None = None):
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE4EE")
     wrap_top = Alignment(wrap_text=True, vertical="top")
+    gap_fill = PatternFill("solid", fgColor=GAP_FILL)
     sections = [section for section in view.sections if section.columns and section_for(section, "data")]
     for section in sections:
         columns = columns_for(section, "people")
@@ -140,6 +143,8 @@ def build_workbook(view: View, lang: str | None = None):
                         cell.alignment = wrap_top
                 if number_format:
                     cell.number_format = number_format
+                if column.gap_mark is not None and values.is_gap(column, row.get(column.key)):
+                    cell.fill = gap_fill  # a gap, red as on the terminal
                 widths[index - 1] = max(widths[index - 1], _display_width(value, number_format, lang) + 2)
         for index, width in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 6), _MAX_WIDTH)

@@ -81,6 +81,37 @@ def tasks_line(report: dict[str, Any]) -> str:
     )
 
 
+def behind_places(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The activity types done at a place that have not reached every place their begun tasks name."""
+    covered = report.get("places_covered")
+    return [row for row in covered["types"] if row["behind"]] if covered else []
+
+
+def reach_text(row: dict[str, Any], level: str) -> str:
+    """"17/21 xã": places reached of those expected."""
+    from campaign_cli.cli.labels import place_kind_label
+
+    return f"{row['covered']}/{row['places']} {place_kind_label(level)}"
+
+
+#: Types behind the screen names before "+N" (one line of 80 columns; --full lists them all).
+SCREEN_BEHIND = 3
+
+
+def coverage_line(report: dict[str, Any]) -> list[str]:
+    """The screen's one line on coverage: the types furthest behind, "tờ rơi 0/21 · phát thanh 2/21 · …"."""
+    from campaign_cli.cli.labels import place_kind_label
+
+    behind = sorted(behind_places(report), key=lambda row: row["covered"] / row["places"])
+    if not behind:
+        return []
+    items = [f"{row['label']} {row['covered']}/{row['places']}" for row in behind[:SCREEN_BEHIND]]
+    if len(behind) > SCREEN_BEHIND:
+        items.append(f"+{len(behind) - SCREEN_BEHIND}")
+    level = place_kind_label(report["places_covered"]["level"])
+    return [_("Not every {level} reached: {items}").format(level=level, items=" · ".join(items))]
+
+
 def rule_footer() -> list[str]:
     return [
         _(
@@ -101,7 +132,8 @@ def status_screen_view(report: dict[str, Any], lang: str) -> View:
         for part in (countdown[:1].upper() + countdown[1:], campaign["locality"], weekday_date(report["as_of"], lang))
         if part
     )
-    heading = [campaign["name"], *current_phase_lines(report, lang, short=True), tasks_line(report)]
+    heading = [campaign["name"], *current_phase_lines(report, lang, short=True), tasks_line(report),
+               *coverage_line(report)]
     phases = Section(
         "phases",
         "",
@@ -254,11 +286,31 @@ def status_view(report: dict[str, Any], lang: str) -> View:
         report["recent"],
         empty=_("Nothing logged yet."),
     )
+    places = Section(
+        "places_covered",
+        _("Coverage by place: behind"),
+        [
+            Column("type", _("Type"), "code", detail=True),
+            Column("label", _("Activity"), "text", min_width=12, priority=ESSENTIAL),
+            Column("reach", _("Reached"), "text", priority=ESSENTIAL),
+            Column("share", _("Share"), "progress", tone="bad"),
+        ],
+        [
+            {"type": row["type"], "label": row["label"],
+             "reach": reach_text(row, report["places_covered"]["level"]),
+             "share": row["covered"] / row["places"] if row["places"] else None}
+            for row in behind_places(report)
+        ],
+        empty=_("Every activity has reached the places its tasks name (see  campaign report coverage)."),
+    )
+    sections = [phases, counts, overdue, due_soon, members, units, activity, recent]
+    if report.get("places_covered"):
+        sections.append(places)
     return View(
         data=status_data(report),
         title=campaign["name"],
         heading=lines,
-        sections=[phases, counts, overdue, due_soon, members, units, activity, recent],
+        sections=sections,
         footer=rule_footer(),
     )
 

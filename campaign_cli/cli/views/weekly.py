@@ -14,7 +14,7 @@ from campaign_cli.cli.views.common import (
     short_span,
     span,
 )
-from campaign_cli.i18n import _
+from campaign_cli.i18n import _, ngettext
 
 
 def weekly_data(report: dict[str, Any]) -> dict[str, Any]:
@@ -113,6 +113,13 @@ def weekly_view(report: dict[str, Any], lang: str) -> View:
             empty=_("No unit logged work this week."),
         ),
         Section(
+            "by_place",
+            _("By place"),
+            who_columns(_("Place")),
+            with_work(report["by_place"]),
+            empty=_("Nothing logged at a place of the registry this week (campaign place list)."),
+        ),
+        Section(
             "completed",
             _("Completed this week ({n})").format(n=len(report["completed"])),
             task_columns(Column("completed_on", _("Completed"), "date")),
@@ -146,5 +153,13 @@ def weekly_view(report: dict[str, Any], lang: str) -> View:
             _("{n} entries were logged by no member: {units} by units, {nobody} by no one.").format(
                 n=other["entries"], units=other["entries"] - other["nobody_entries"], nobody=other["nobody_entries"]
             )
+        )
+    if report.get("unplaced_entries"):
+        footer.append(
+            ngettext(
+                "{n} entry this week has no place of the registry.",
+                "{n} entries this week have no place of the registry.",
+                report["unplaced_entries"],
+            ).format(n=report["unplaced_entries"])
         )
     return View(data=weekly_data(report), title=title, heading=lines, sections=sections, footer=footer)
