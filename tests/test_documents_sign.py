@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from checks import one_line_error
 
 from campaign_cli.cli.render import document as rendering
 from campaign_cli.cli.render import pdf
@@ -36,13 +37,6 @@ def signature_lines(document) -> list[str]:
     """The signature column: titles, then the name."""
     signer = document.tables[-1].rows[0].cells[1]
     return [plain(p.text) for p in signer.paragraphs if p.text]
-
-
-def one_line_error(result) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 def write_docx(cli, tmp_path: Path, *args: str, name: str = "r.docx", as_of: str = AS_OF, kind: str = "weekly"):
