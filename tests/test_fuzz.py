@@ -86,7 +86,7 @@ COMMANDS: list[tuple[tuple[str, ...], set[str] | None]] = [
     (("task", "start", "16"), {"task"}),
     (("task", "done", "6"), {"task"}),
     (("task", "reopen", "1"), {"task"}),
-    (("task", "remove", "7", "--yes"), {"task", "assignment", "activity"}),
+    (("task", "remove", "7", "--yes"), {"task", "assignment", "activity", "task_place"}),
     (("log", "add", "--type", "poster", "--qty", "3", "--by", "1"), {"activity"}),
     (("log", "edit", "1", "--qty", "2"), {"activity"}),
     (("log", "remove", "2", "--yes"), {"activity"}),

@@ -265,7 +265,7 @@ def test_sample_status_figures_on_15_april(sample):
     assert [phase["state"] for phase in data["phases"][1:]] == ["upcoming", "upcoming"]
     assert data["phases"][2]["end"] is None and data["phases"][2]["time_elapsed"] is None
     posters = next(row for row in data["activity"] if row["type"] == "poster")
-    assert posters == {"type": "poster", "label": "poster", "unit": "tờ", "quantity": 680, "entries": 3}
+    assert posters == {"type": "poster", "label": "poster", "unit": "tờ", "quantity": 680, "entries": 17}
     chair = data["members"][0]
     assert chair["role"] == "chair" and chair["name"] == "Nguyễn Mạnh Hùng"
 

@@ -441,7 +441,7 @@ def test_undo_puts_back_removed_rows_with_their_ids(sample, isolated_environment
     assert [row["summary"] for row in changes] == [
         'log entry 5 removed: "Loạt bài “Những điểm mới của Luật Bầu c…"',
         '3 assignments removed; 2 log entries updated; task 1 removed: "Hội nghị thông tin, quán triệt nội dung…"',
-        "2 members updated; 15 assignments removed; 16 log entries updated; "
+        "2 members updated; 15 assignments removed; 17 log entries updated; "
         'unit 3 removed: "Trung tâm Văn hóa, Thể thao và Truyền t…"',
         "task 28: member 1 removed as lead; log entry 46 updated: member_id 1→∅; "
         'campaign 1 updated: signer_id 1→∅; member 1 removed: "Nguyễn Mạnh Hùng"',  # the signer: no longer
@@ -540,14 +540,14 @@ def test_any_commands_then_undo_of_all_leaves_the_database_as_it_was(cli, comman
 def test_export_writes_the_documented_document(sample, tmp_path):
     document = json.loads(sample("export", ok=True).stdout)
     assert list(document) == ["format", "version", "campaign", "phases", "units", "members", "activity_types",
-                              "tasks", "activities"]
-    assert document["format"] == "campaign-export" and document["version"] == 1
+                              "places", "tasks", "activities"]
+    assert document["format"] == "campaign-export" and document["version"] == 2
     assert document["campaign"]["election_day"] == "2021-05-23"
     assert [phase["id"] for phase in document["phases"]] == [1, 2, 3]
     assert len(document["activity_types"]) >= 19
     task = document["tasks"][0]
     assert set(task) == {"id", "phase_id", "title", "type_id", "due", "target", "unit_of_measure", "themes", "status",
-                         "reason", "completed_on", "created_at", "assignments"}
+                         "reason", "completed_on", "created_at", "assignments", "places"}
     assert isinstance(task["themes"], list)
     members = {member["id"] for member in document["members"]}
     units = {unit["id"] for unit in document["units"]}
@@ -616,7 +616,7 @@ def test_import_refuses_a_campaign_name_already_there(fresh, tmp_path):
     ("changes", "message"),
     [
         ({"format": "other"}, "not a campaign export"),
-        ({"version": 2}, "version 2; this campaign release reads version 1"),
+        ({"version": 3}, "version 3; this campaign release reads version 2"),
         ({"campaign.election_day": "23/5/2021"}, "campaign.election_day: '23/5/2021' is not an ISO date"),
         ({"campaign.name": "  "}, "campaign.name: may not be empty"),
         ({"campaign.name": "a\x1b[31mb"}, "campaign.name: the name contains the control character U+001B"),
@@ -696,6 +696,9 @@ def export_documents(draw):
                                                    min_size=1, max_size=4, unique=True)), start=1)
     ]
     parties = [("member_id", m["id"]) for m in members] + [("unit_id", u["id"]) for u in units]
+    places = [{"id": 1, "name": "Thôn Đông", "kind": "village", "parent_id": 2},
+              {"id": 2, "name": "Xã Gia Vân", "kind": "commune", "parent_id": None}] if draw(st.booleans()) else []
+    place_ids = [place["id"] for place in places]
     tasks = []
     for index in range(1, draw(st.integers(0, 6)) + 1):
         chosen = draw(st.lists(st.sampled_from(parties), unique=True, max_size=3)) if parties else []
@@ -714,6 +717,7 @@ def export_documents(draw):
             "reason": draw(st.sampled_from(["", "chờ kinh phí", "dòng một\ndòng hai"])),
             "completed_on": draw(st.one_of(st.none(), _ISO)), "created_at": "2021-03-04T08:00:00+00:00",
             "assignments": assignments,
+            "places": draw(st.lists(st.sampled_from(place_ids), unique=True)) if place_ids else [],
         })
     activities = []
     for index in range(1, draw(st.integers(0, 8)) + 1):
@@ -724,12 +728,13 @@ def export_documents(draw):
             "task_id": draw(st.one_of(st.none(), st.sampled_from([t["id"] for t in tasks]))) if tasks else None,
             "member_id": by[1] if by and by[0] == "member_id" else None,
             "unit_id": by[1] if by and by[0] == "unit_id" else None,
+            "place_id": draw(st.sampled_from([None, *place_ids])),
             "place": draw(st.sampled_from(["", "Thôn Đông"])), "note": draw(st.one_of(st.just(""), _TEXT)),
             "created_at": "2021-04-01T09:30:00+00:00",
         })
     return {
         "format": "campaign-export",
-        "version": 1,
+        "version": 2,
         "campaign": {"name": draw(_TEXT), "locality": draw(st.sampled_from(["", "Xã Gia Vân"])),
                      "level": draw(st.sampled_from(["province", "district", "commune"])),
                      "election_day": draw(_ISO), "lang": draw(st.sampled_from(["vi", "en"])),
@@ -743,6 +748,7 @@ def export_documents(draw):
         "units": units,
         "members": members,
         "activity_types": types,
+        "places": places,
         "tasks": tasks,
         "activities": activities,
     }

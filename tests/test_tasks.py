@@ -162,6 +162,7 @@ def test_add_with_member_and_unit_lead_and_support(people):
         "type_label": "áp phích",
         "created_at": task["created_at"],
         "logs": [],
+        "places": [],
     }
 
 
