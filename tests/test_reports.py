@@ -207,7 +207,7 @@ def test_sample_json_matches_schemas(sample, as_of):
 
 
 def test_schema_files_are_valid_draft_2020_12():
-    for name in ("status", "weekly"):
+    for name in ("status", "weekly", "coverage"):
         document = schema(name)
         assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
         jsonschema.Draft202012Validator.check_schema(document)
@@ -219,6 +219,7 @@ def test_status_json_keys_are_the_contract(sample):
         "schema_version", "as_of", "days_to_election", "campaign", "current_phase",
         "phases", "tasks", "members", "activity",
         "units", "recent",  # additive: CLI.md's keys come first, unchanged
+        "places_covered",  # additive (issue 16)
     ]  # fmt: skip
     assert {"id", "name", "short", "tasks_total", "tasks_lead", "tasks_support", "overdue"} <= set(data["units"][0])
     assert set(data["recent"][0]) == {"id", "date", "type", "label", "quantity", "unit", "by", "task", "place", "note"}
@@ -237,6 +238,7 @@ def test_weekly_json_keys_are_the_contract(sample):
         "schema_version", "week", "start", "end", "as_of", "days_to_election", "current_phase",
         "activity", "by_member", "completed", "due_next_week", "overdue",
         "by_unit",  # additive: CLI.md's keys come first, unchanged
+        "by_place",  # additive (issue 16)
     ]  # fmt: skip
     assert {"id", "name", "entries", "quantity"} <= set(data["by_unit"][0])
     assert set(data["current_phase"]) == {"number", "name"}

@@ -42,6 +42,8 @@ COMMANDS = {
     "unit-list": ["unit", "list"],
     "phase-list": ["phase", "list"],
     "type-list": ["type", "list"],
+    "coverage": ["report", "coverage"],
+    "place-list": ["place", "list"],
 }
 SHOW = {
     "sample": {"task-show": ["task", "show", "11"], "member-show": ["member", "show", "hung"]},

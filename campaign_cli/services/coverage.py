@@ -279,7 +279,7 @@ def week_by_place(ctx: Context, first: dt.date, last: dt.date, *, lang: str | No
     level = default_level(ctx)
     reg = Registry(ctx)
     if not reg:
-        return {"rows": [], "unplaced_entries": 0, "level": level}
+        return {"rows": [], "unplaced_entries": 0, "level": level, "has_places": False}
     label = _label_column(lang)
     upto = min(last, ctx.today)
     kinds = {
@@ -311,7 +311,7 @@ def week_by_place(ctx: Context, first: dt.date, last: dt.date, *, lang: str | No
         rows.append({"id": place.id, "name": place.name, "kind": place.kind,
                      "entries": sum(item["entries"] for item in activity), "activity": activity})
     unplaced = _unplaced(ctx, list(kinds), first, upto) if upto >= first else 0
-    return {"rows": rows, "unplaced_entries": unplaced, "level": level}
+    return {"rows": rows, "unplaced_entries": unplaced, "level": level, "has_places": True}
 
 
 def document_coverage(ctx: Context, *, lang: str = "vi") -> dict[str, Any] | None:

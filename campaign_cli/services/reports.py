@@ -755,7 +755,8 @@ def _by_place(ctx: Context, first: dt.date, last: dt.date, lang: str | None) -> 
     from campaign_cli.services.coverage import week_by_place
 
     places = week_by_place(ctx, first, last, lang=lang)
-    return {"by_place": places["rows"], "unplaced_entries": places["unplaced_entries"]}
+    return {"by_place": places["rows"], "unplaced_entries": places["unplaced_entries"],
+            "has_places": places["has_places"]}
 
 
 def _current(phase: dict[str, Any] | None, *, full: bool) -> dict[str, Any] | None:

@@ -146,6 +146,8 @@ def weekly_view(report: dict[str, Any], lang: str) -> View:
             empty=_("Nothing overdue."),
         ),
     ]
+    if not report.get("has_places"):  # a campaign without a registry of places: nothing to say by place
+        sections = [section for section in sections if section.name != "by_place"]
     other = report["unattributed"]
     footer = []
     if other["entries"]:
