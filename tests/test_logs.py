@@ -20,7 +20,7 @@ from campaign_cli.services.text import fold
 from campaign_cli.storage.db import Database, utc_now
 
 AS_OF = dt.date(2021, 4, 15)
-ENTRY_KEYS = {"id", "date", "type", "label", "unit", "quantity", "by", "task", "place", "note"}
+ENTRY_KEYS = {"id", "date", "type", "label", "unit", "quantity", "by", "task", "place", "note", "place_id"}
 HEADER = "date,type,quantity,member,task,place,note"
 
 
@@ -92,7 +92,7 @@ def test_add_defaults_to_one_on_the_as_of_date(fresh):
     [entry] = entries(fresh)
     assert entry == {
         "id": 1, "date": "2021-04-15", "type": "poster", "label": "áp phích", "unit": "tờ", "quantity": 1,
-        "by": None, "task": None, "place": "", "note": "",
+        "by": None, "task": None, "place": "", "note": "", "place_id": None,
     }
 
 
@@ -530,6 +530,7 @@ def test_create_log_errors(service, board):
 def test_add_log_returns_the_entry(service, board):
     entry = logs.add_log(service, type="poster", quantity="40", by="lan")
     assert entry.pop("warnings") == []
+    assert entry.pop("places_added") == []
     assert entry == logs.get_log(service, entry["id"])
     assert entry["date"] == AS_OF
 

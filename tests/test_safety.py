@@ -443,7 +443,7 @@ def test_undo_puts_back_removed_rows_with_their_ids(sample, isolated_environment
         '3 assignments removed; 2 log entries updated; task 1 removed: "Hội nghị thông tin, quán triệt nội dung…"',
         "2 members updated; 15 assignments removed; 17 log entries updated; "
         'unit 3 removed: "Trung tâm Văn hóa, Thể thao và Truyền t…"',
-        "task 28: member 1 removed as lead; log entry 46 updated: member_id 1→∅; "
+        "task 28: member 1 removed as lead; log entry 53 updated: member_id 1→∅; "
         'campaign 1 updated: signer_id 1→∅; member 1 removed: "Nguyễn Mạnh Hùng"',  # the signer: no longer
     ]
     result = sample("undo", "4", ok=True)

@@ -87,14 +87,14 @@ def test_status_json_has_the_recent_entries_with_place_and_note_apart(sample):
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
     first = data["recent"][0]
     assert first == {
-        "id": 67, "date": "2021-04-14", "type": "broadcast", "label": "radio broadcast", "quantity": 6,
-        "unit": "lần", "by": "Đài truyền thanh thị trấn Me", "task": 7, "place": "thị trấn Me", "note": "",
+        "id": 83, "date": "2021-04-14", "type": "broadcast", "label": "radio broadcast", "quantity": 6,
+        "unit": "lần", "by": "Đài truyền thanh thị trấn Me", "task": 7, "place": "Thị trấn Me", "note": "",
     }  # fmt: skip
     news = next(entry for entry in data["recent"] if entry["type"] == "news")
     assert news["place"] == "" and news["note"] == "Tin hội nghị hiệp thương lần thứ ba"
     rows = list(csv.DictReader(io.StringIO(sample("--as-of", AS_OF, "status", "--format", "csv", ok=True).stdout)))
     recent = [row for row in rows if row["section"] == "recent"]
-    assert recent[0]["place"] == "thị trấn Me" and recent[0]["note"] == ""
+    assert recent[0]["place"] == "Thị trấn Me" and recent[0]["note"] == ""
 
 
 def test_status_colours_carry_meaning_only_on_a_terminal(sample):

@@ -148,7 +148,7 @@ FORGED = [
     (json.dumps(small_document(**{"tasks.0.status": ["done"]})), "tasks[0].status: a list is not one of"),
     (json.dumps(small_document(**{"tasks.0.themes": [1]})), "tasks[0].themes[0].theme: must be text, not 1"),
     (json.dumps(small_document(**{"members.0.name": {"x": 1}})), "members[0].name: must be text, not an object"),
-    (json.dumps(small_document(version=2**70)), "this campaign release reads version 1"),
+    (json.dumps(small_document(version=2**70)), "this campaign release reads version 2"),
     (json.dumps(small_document(**{"campaign.name": "x" * 100_000})), "campaign.name: the name is too long"),
     (json.dumps(small_document())[:-30], "not valid JSON: the text ends too early"),
     (json.dumps(small_document()) + " []", "text follows the end of the document"),
@@ -338,7 +338,7 @@ def test_a_folder_that_refuses_the_new_file_is_one_line(cli, tmp_path, monkeypat
 
 def test_round_trip_beside_the_original_on_either_backend(sample, tmp_path):
     sample("--as-of", "30/6/2021", "log", "add", "--type", "poster", "--qty", "2.5", "--date", "1/5/2021",
-           "--note", "dòng một\ndòng hai", "--place", "Thôn \"Đông\"", ok=True)
+           "--note", "dòng một\ndòng hai", "--place", "Thôn \"Đông\", xã Gia Vân", "--new-place", ok=True)
     exported = sample("export", ok=True).stdout
     path = tmp_path / "c.json"
     path.write_text(exported, encoding="utf-8")

@@ -63,6 +63,7 @@ METAVARS = (
     NP_("metavar", "QTY"), NP_("metavar", "RECIPIENT"), NP_("metavar", "STATUS"), NP_("metavar", "TEXT"),
     NP_("metavar", "TITLE"), NP_("metavar", "TYPE"), NP_("metavar", "U"), NP_("metavar", "UNIT"),
     NP_("metavar", "WEEK"), NP_("metavar", "file"), NP_("metavar", "str"), NP_("metavar", "int range"),
+    NP_("metavar", "KIND"), NP_("metavar", "PARENT"), NP_("metavar", "PLACE"),
 )  # fmt: skip
 _METAVAR_WORD = re.compile(r"<(?P<type>[a-z ]+)>|(?P<word>[A-Z][A-Z_]*)")
 
