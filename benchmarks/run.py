@@ -66,7 +66,7 @@ SCALED = {
     "weekly json": ("report", "weekly", "--format", "json"),
 }
 #: The groups of benchmarks --only can pick (others may add theirs).
-GROUPS = ("pairs", "scaling", "lists")
+GROUPS = ("pairs", "scaling", "lists", "coverage")
 #: Linear-growth check: noise allowed on a step (the larger of an absolute and a relative
 #: amount: passes on this kind of machine differ by up to 1.5x), and the factor on the per-row slope.
 LINEAR_SLACK_MS = 50.0
@@ -958,6 +958,44 @@ def build_long_lists(
     return [task_pair, log_pair], facts
 
 
+# --------------------------------------------------------------------------- coverage by place
+# Issue 16: `report coverage` on 10,000 tasks, 100,000 entries and 3,000 places
+# under 1 s, whatever the format; `status` carries coverage too (places_covered).
+COVERAGE_SECONDS = 1.0
+COVERAGE_PLACES = 3_000
+
+
+def build_coverage(args: argparse.Namespace, workdir: Path) -> tuple[list[Pair], dict[str, Any]]:
+    """Generate a campaign with a registry of places and return the coverage pairs (table against JSON)."""
+    tasks, logs, places = args.tasks, args.logs, args.coverage_places
+    print(f"coverage: generating {tasks:,} tasks + {logs:,} log entries + {places:,} places ...", flush=True)
+    store = Store(workdir, None)
+    url, seconds = store.build(tasks, logs, seed=args.seed, extra=["--places", str(places)], prefix="places-")
+    facts: dict[str, Any] = {"coverage_generate_seconds": round(seconds, 2), "coverage_places": places}
+
+    def campaign(label: str, *words: str) -> Command:
+        env = {**base_env(None), "CAMPAIGN_DB": url, "CAMPAIGN_USER": "benchmark", "CAMPAIGN_LANG": args.lang}
+        return Command(label, [*campaign_argv(), "--as-of", AS_OF, *words], env)
+
+    def under_target(pair: Pair) -> bool | None:
+        medians = [command.median for command in pair.commands()]
+        return None if None in medians else max(medians) < COVERAGE_SECONDS * 1000
+
+    target = f"< {COVERAGE_SECONDS:g} s"
+    pairs = [
+        Pair(f"report coverage, {places:,} places", campaign("table", "report", "coverage"),
+             campaign("JSON", "report", "coverage", "--format", "json"), target, under_target),
+        Pair("report coverage --level village", campaign("table", "report", "coverage", "--level", "village"),
+             campaign("JSON", "report", "coverage", "--level", "village", "--format", "json"), target,
+             under_target),
+        Pair("status with places_covered", campaign("table", "status"),
+             campaign("JSON", "status", "--format", "json"), target, under_target),
+        Pair("report weekly with by_place", campaign("table", "report", "weekly"),
+             campaign("JSON", "report", "weekly", "--format", "json"), target, under_target),
+    ]  # fmt: skip
+    return pairs, facts
+
+
 # --------------------------------------------------------------------------- main
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -976,6 +1014,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--only", help=f"run these groups only, comma-separated ({', '.join(GROUPS)}; default: all)"
     )
+    parser.add_argument("--coverage-places", type=int, default=COVERAGE_PLACES,
+                        help=f"places of the coverage group's registry (default {COVERAGE_PLACES:,})")
     parser.add_argument("--list-tasks", type=int, default=None, help="tasks for the long lists (default 10000)")
     parser.add_argument("--list-logs", type=int, default=None, help="log entries for the long lists (default 20000)")
     parser.add_argument(
@@ -1085,8 +1125,14 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
         lists, list_facts = build_long_lists(args, workdir, tw, tw_reason)
         facts.update(list_facts)
 
+    coverage: list[Pair] = []
+    if "coverage" in args.groups:
+        coverage, coverage_facts = build_coverage(args, workdir)
+        facts.update(coverage_facts)
+
     groups: list[list[Command]] = []
     groups += [pair.commands() for pair in lists]
+    groups += [pair.commands() for pair in coverage]
     if pairs_wanted:
         groups += [item.commands() for item in versus]
         groups += [pair.commands() for pair in others]
@@ -1136,6 +1182,11 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
         print()
         print(f"Long lists: every row printed as a table ({args.list_tasks:,} tasks, {args.list_logs:,} log entries)")
         print(report_pairs(lists))
+    if coverage:
+        print()
+        print(f"Coverage by place: {args.tasks:,} tasks, {args.logs:,} log entries, {args.coverage_places:,} places "
+              "(a = table, b = JSON; the target holds for both)")
+        print(report_pairs(coverage))
     if scaling_wanted:
         print()
         print(f"Scaling: {args.tasks:,} tasks, generated data, as of {AS_OF}")
@@ -1197,6 +1248,7 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
             else [],
             "pairs": [pair.as_dict() for pair in others] if pairs_wanted else [],
             "long_lists": [pair.as_dict() for pair in lists],
+            "coverage": [pair.as_dict() for pair in coverage],
             "scaling": [
                 {"logs": logs, **{name: {"verdict": pair.verdict(), **pair.a.as_dict()} for name, pair in row.items()}}
                 for logs, row in scaling

@@ -27,7 +27,8 @@ def write_log_csv(path: Path, rows: int, member: str = "Trần Minh Đức") -> 
     lines = ["date,type,quantity,member,task,place,note"]
     for number in range(rows):
         day = dt.date(2021, 3, 1) + dt.timedelta(days=number % 60)
-        lines.append(f"{day:%d/%m/%Y},poster,{number % 7 + 1},{member},{number % 5 + 1},xã Gia Vân,ghi chú {number}")  # a place of the sample's registry
+        # the place: one of the sample's registry
+        lines.append(f"{day:%d/%m/%Y},poster,{number % 7 + 1},{member},{number % 5 + 1},xã Gia Vân,ghi chú {number}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
