@@ -91,8 +91,10 @@ def _groups(
     if since is not None:
         where += " AND a.on_date >= ?"
         params.append(since)
+    # ``last`` stays as the database gives it (ISO text or a date: either compares in order); the
+    # callers convert the few they show, not the thousands of groups
     return [
-        (place_id, type_id, int(entries), float(quantity or 0), coerce_date(last))
+        (place_id, type_id, int(entries), float(quantity or 0), last)
         for place_id, type_id, entries, quantity, last in ctx.db.rows(
             "SELECT a.place_id, a.type_id, COUNT(*), SUM(a.quantity), MAX(a.on_date) FROM activity a "
             f"WHERE {where} GROUP BY a.place_id, a.type_id",
@@ -124,8 +126,10 @@ def _window(ctx: Context, since: dt.date | None, until: dt.date | None) -> dt.da
     return last
 
 
-def places_at_level(reg: Registry, level: str, within: str | None = None) -> list[Any]:
-    """The places of ``level`` (under ``within``, or ``within`` itself), in tree order."""
+def places_at_level(reg: Registry, level: str, within: str | None = None, *, ordered: bool = True) -> list[Any]:
+    """The places of ``level`` (under ``within``, or ``within`` itself), in tree order when ``ordered``."""
+    if not ordered and not within:
+        return [place for place in reg.places.values() if place.kind == level]
     roots = None
     if within:
         root = reg.find(within)
@@ -191,7 +195,7 @@ def coverage_report(
                 "parent": {"id": parent.id, "name": parent.name} if parent else None,
                 "quantities": quantities,
                 "entries": sum(cell[0] for cell in own.values()),
-                "last_date": max(days) if days else None,
+                "last_date": coerce_date(max(days)) if days else None,
                 "missing": missing,
             }
         )
@@ -245,7 +249,7 @@ def status_coverage(ctx: Context, *, lang: str | None = None) -> dict[str, Any] 
     """
     level = default_level(ctx)
     reg = Registry(ctx)
-    rows = places_at_level(reg, level)
+    rows = places_at_level(reg, level, ordered=False)  # only counted here
     if not rows:
         return None
     everywhere = {place.id for place in rows}

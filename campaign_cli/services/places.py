@@ -144,6 +144,7 @@ class Registry:
             if place.parent_id in self.places:
                 self.places[place.parent_id].children.append(place.id)
         self._phrases: list[tuple[str, Place]] | None = None
+        self._levels: dict[tuple[int, str], int | None] = {}
 
     def __bool__(self) -> bool:
         return bool(self.places)
@@ -173,14 +174,17 @@ class Registry:
         return result
 
     def at_level(self, place_id: int, kind: str) -> int | None:
-        """The place itself, or its ancestor, of ``kind``; None when neither is (an entry above the level)."""
+        """The place itself, or its ancestor, of ``kind``; None when neither is (an entry above the level).
+
+        Remembered: a report asks it for every (place, activity type) group of the log."""
+        key = (place_id, kind)
+        if key in self._levels:
+            return self._levels[key]
         place = self.places[place_id]
-        if place.kind == kind:
-            return place_id
-        for ancestor in self.ancestors(place_id):
-            if ancestor.kind == kind:
-                return ancestor.id
-        return None
+        found = place_id if place.kind == kind else next(
+            (ancestor.id for ancestor in self.ancestors(place_id) if ancestor.kind == kind), None)
+        self._levels[key] = found
+        return found
 
     def tree_order(self, roots: Iterable[int] | None = None) -> list[tuple[Place, int]]:
         """(place, depth) parents before children, siblings in Vietnamese alphabetical order."""
@@ -446,6 +450,7 @@ def _remember(reg: Registry, place_id: int, name: str, kind: str, parent_id: int
     if parent_id in reg.places:
         reg.places[parent_id].children.append(place_id)
     reg._phrases = None
+    reg._levels = {}
 
 
 def add_place(ctx: Context, *, name: str, kind: str | None = None, parent: str | None = None) -> dict[str, Any]:
