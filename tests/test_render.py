@@ -157,7 +157,7 @@ def many_entries(sample, campaign_db):
 
 @pytest.mark.slow
 def test_log_list_shows_50_in_a_table_and_everything_in_data(many_entries, tmp_path: Path):
-    total = 67 + 120
+    total = 83 + 120  # the sample's 83 entries
     table = many_entries("--as-of", AS_OF, "log", "list", env={"COLUMNS": "120"}, ok=True).stdout
     assert "Showing the latest 50 entries; --limit 0 shows them all." in table
     assert len(many_entries.json("--as-of", AS_OF, "log", "list")) == total
