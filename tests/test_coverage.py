@@ -210,4 +210,7 @@ def test_weekly_docx_has_a_coverage_table(sample, tmp_path):
     document = Document(str(path))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert "21" in text and any("Gia Thắng" in cell for cell in cells) or "Gia Thắng" in text
+    assert "3. Độ phủ theo địa bàn" in text
+    assert ("đã đến 18/21 xã, thị trấn; chưa có hoạt động tại: Xã Gia Thắng, Xã Gia Tiến, Xã Gia Trấn."
+            in text)
+    assert "áp phích" in cells and "17/21" in cells
