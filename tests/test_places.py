@@ -193,3 +193,27 @@ def test_task_places_and_the_all_communes_shorthand(places):
     assert places.json(*AS_OF, "task", "show", "2")["places"] == []
     assert "no place matches 'Xã Lạ'" in one_line_error(
         places("task", "add", "Cờ", "--phase", "1", "--place", "Xã Lạ"))
+
+
+# -- schema 6 on an older database --------------------------------------------------------------
+def test_upgrade_adds_the_registry_and_keeps_the_place_texts(fresh, campaign_db, backend):
+    """On PostgreSQL (SQLite cannot drop a column a foreign key names; it upgrades the committed
+    version-1 fixture in test_safety.py, through migration 6 too)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite: test_safety.py::test_migration_upgrades_in_place_and_keeps_a_backup")
+    from campaign_cli.storage import schema
+
+    fresh(*AS_OF, "log", "add", "--type", "poster", "--place", "Nhà văn hóa xã Gia Vân", ok=True)
+    db = campaign_db
+    db.execute("BEGIN")
+    for statement in ("DROP INDEX ix_activity_place", "ALTER TABLE activity DROP COLUMN place_id",
+                      "DROP TABLE task_place", "DROP TABLE place"):
+        db.execute(statement)
+    db.execute("UPDATE meta SET value = '4' WHERE name = 'schema_version'")
+    db.execute("COMMIT")
+    [entry] = fresh.json(*AS_OF, "log", "list")  # the upgrade runs first
+    assert schema.stored_version(db) == schema.current_version()
+    assert (entry["place"], entry["place_id"]) == ("Nhà văn hóa xã Gia Vân", None)
+    fresh("place", "add", "Xã Gia Vân", ok=True)
+    fresh("place", "match", ok=True)
+    assert fresh.json(*AS_OF, "log", "list")[0]["place_id"] == 1
