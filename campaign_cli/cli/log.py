@@ -294,27 +294,41 @@ def log_import(
             readable=True,
         ),
     ],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Check every row, write nothing."))] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Check every row and say what is new and what was imported before; write nothing."))
+    ] = False,
+    only_new: Annotated[
+        bool, typer.Option("--only-new", help=_("Import only the rows no earlier import holds (a corrected copy)."))
+    ] = False,
+    again: Annotated[
+        bool, typer.Option("--again", help=_("Import every row even if it was imported before: they count again."))
+    ] = False,
 ) -> None:
     """Import log entries from a CSV or XLSX file: all of them, or none if any row is wrong.
 
     UTF-8 (with or without BOM), separated by commas (or semicolons if the
-    header is). date and type are required; quantity defaults to 1; member is
+    header is). date and type required; quantity defaults to 1; member is
     a member or unit; task is a task id. Dates are day first (15/4/2021).
+    Rows imported before are refused (see  campaign log imports) unless
+    --only-new or --again says what to do with them.
     """
-    from campaign_cli.formatting import format_date, format_number
-    from campaign_cli.i18n import current_language, ngettext
+    from campaign_cli.formatting import format_number
+    from campaign_cli.i18n import current_language
+    from campaign_cli.services.log_imports import AGAIN, ONLY_NEW, REFUSE
     from campaign_cli.services.logs import import_log_rows, import_logs
 
+    if only_new and again:
+        raise typer.BadParameter(_("give --only-new or --again, not both"), param_hint="--only-new / --again")
+    repeated = ONLY_NEW if only_new else AGAIN if again else REFUSE
     service = service_context(ctx)  # may switch to the campaign's language
     lang = current_language()
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         from campaign_cli.cli.interchange.xlsx_log import read_log_rows_xlsx
 
         records = ((row["line"], row) for row in read_log_rows_xlsx(file))
-        result = import_log_rows(service, records, source=str(file), dry_run=dry_run)
+        result = import_log_rows(service, records, source=str(file), dry_run=dry_run, repeated=repeated)
     else:
-        result = import_logs(service, file, dry_run=dry_run)
+        result = import_logs(service, file, dry_run=dry_run, repeated=repeated)
     if not result.ok:
         summary = _("Error: {bad} of {rows} rows in {file} are wrong; nothing was imported:").format(
             bad=format_number(len(result.errors), lang), rows=format_number(result.rows, lang), file=file.name
@@ -328,22 +342,49 @@ def log_import(
         for hint in result.hints:
             typer.echo(hint, err=True)
         raise typer.Exit(1)
-    _warn(result.warnings)
-    span = format_date(result.first_date)
-    if result.last_date != result.first_date:
-        span += f" – {format_date(result.last_date)}"
-    n = format_number(result.rows, lang)
-    if dry_run:
-        done(
-            ngettext(
-                "The entry is valid ({span}); nothing was written (dry run)",
-                "All {n} entries are valid ({span}); nothing was written (dry run)",
-                result.rows,
-            ).format(n=n, span=span)
-        )
-    else:
-        done(
-            ngettext("Imported {n} entry ({span})", "Imported {n} entries ({span})", result.imported).format(
-                n=n, span=span
-            )
-        )
+    from campaign_cli.cli import import_report
+
+    import_report.report(result, file.name, lang)
+
+
+def imports_view(imports: list[dict]):
+    from campaign_cli.cli.render import Column, Section, View
+    from campaign_cli.cli.render.model import ESSENTIAL, LOW
+    from campaign_cli.cli.safety import local_time
+    from campaign_cli.formatting import format_date
+
+    rows = [
+        {
+            **record,
+            "imported_at": local_time(record["imported_at"]),
+            "dates": format_date(record["first_date"])
+            + ("" if record["last_date"] == record["first_date"] else " – " + format_date(record["last_date"])),
+        }
+        for record in imports
+    ]
+    # At 80 columns: which import (when, file, rows) and the change to undo; the rest as room allows.
+    columns = [
+        Column("id", _("#"), "id"),
+        Column("imported_at", _("Imported"), min_width=19, priority=ESSENTIAL),
+        Column("file", _("File"), "text", min_width=14, priority=ESSENTIAL),
+        Column("rows", _("Rows"), "int", priority=ESSENTIAL),
+        Column("file_rows", _("In file"), "int", priority=LOW),
+        Column("dates", _("Dates"), "text", min_width=10, priority=3, digest=True),
+        Column("first_date", _("First date"), "date", detail=True),
+        Column("last_date", _("Last date"), "date", detail=True),
+        Column("change", _("Change"), "id", priority=ESSENTIAL),
+        Column("mode", _("Mode"), "code", priority=LOW),
+        Column("as_of", _("As of"), "date", priority=LOW + 1),
+        Column("actor", _("Who"), "name", max_width=16, priority=LOW),
+    ]
+    footer = [_("To take an import back: campaign undo, or see  campaign history  for its change.")] if imports else []
+    empty = _("No log imports recorded.")
+    return View(data=imports, sections=[Section("imports", "", columns, rows, empty=empty)], footer=footer)
+
+
+@app.command("imports")
+def log_imports(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
+    """List earlier log imports, newest first: when, which file, how many rows, and the change that made them."""
+    from campaign_cli.services.log_imports import list_imports
+
+    show(imports_view(list_imports(service_context(ctx))), fmt, output)

@@ -56,7 +56,7 @@ from campaign_cli.services.context import Context
 from campaign_cli.storage.db import TRACKED_TABLES, Transaction
 
 #: DATE columns: history keeps them as ISO text; undo writes them back as dates.
-DATE_COLUMNS = frozenset({"election_day", "start_date", "end_date", "due", "completed_on", "on_date"})
+DATE_COLUMNS = frozenset({"election_day", "start_date", "end_date", "due", "completed_on", "on_date", "as_of"})
 
 #: How tables are named in summaries (singular, plural).
 TABLE_NAMES = {
@@ -68,6 +68,8 @@ TABLE_NAMES = {
     "task": (N_("task"), N_("tasks")),
     "assignment": (N_("assignment"), N_("assignments")),
     "activity": (N_("log entry"), N_("log entries")),
+    "log_import": (N_("log import"), N_("log imports")),
+    "log_import_row": (N_("imported row"), N_("imported rows")),
 }
 ACTION_WORDS = {"insert": N_("added"), "update": N_("updated"), "delete": N_("removed")}
 #: Columns named in "task 12 updated: status todo→done": as stored in English, in words in Vietnamese
@@ -273,7 +275,7 @@ def thing(table: str, row_id: int, values: dict[str, Any] | None) -> str:
 
 
 def _label(values: dict[str, Any]) -> str | None:
-    for key in ("name", "title", "label_vi", "note"):
+    for key in ("name", "title", "label_vi", "note", "file_name"):
         if values.get(key):
             return values[key]
     return None

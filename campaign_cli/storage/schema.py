@@ -138,6 +138,13 @@ def m004_log_totals(db: Database) -> None:
     summary.create_triggers(db)
 
 
+def m005_log_imports(db: Database) -> None:
+    """Each ``log import`` is recorded with a fingerprint per row, so importing the same rows
+    twice is refused (``services/log_imports.py``). Imports made before have no record."""
+    for table in ("log_import", "log_import_row"):
+        create_table(db, table)
+
+
 #: Ordered upgrades: (version reached, function applying it inside the open
 #: transaction). Version 1 is the first schema; a new database is created
 #: whole at the newest version.
@@ -145,6 +152,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (2, m002_covering_activity_indexes),
     (3, m003_campaign_settings),
     (4, m004_log_totals),
+    (5, m005_log_imports),
 ]
 
 
