@@ -1,8 +1,13 @@
 """What ``log import`` says once its rows are checked: what it wrote or would write, and what
 it did with rows imported before (refused, left out, imported again).
 
-Everything goes to stderr (stdout stays empty for scripts); a refused file ends in exit 1.
+Messages go to stderr; stdout stays empty for scripts, or holds the JSON of
+``--format json`` (``services.log_imports.summary``). A file with wrong rows, or
+refused for rows imported before, ends in exit 1.
 """
+
+import json
+from enum import Enum
 
 import typer
 
@@ -11,10 +16,48 @@ from campaign_cli.i18n import _, ngettext
 
 #: Entry ids named in one note before "…".
 ENTRIES_SHOWN = 10
+#: Problems of a rejected import printed before "and N more".
+MAX_ERRORS_SHOWN = 20
 
 
-def report(result, file_name: str, lang: str) -> None:
-    """Print the outcome of a checked import (``services.logs.ImportResult`` without errors)."""
+class ImportFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def report(result, file_name: str, lang: str, fmt: ImportFormat = ImportFormat.table, on_repeated: str = "") -> None:
+    """Print the outcome of a checked import (``services.logs.ImportResult``); exit 1 if nothing could be."""
+    if not result.ok:
+        _errors(result, file_name, lang)
+        raise typer.Exit(1)
+    if fmt == ImportFormat.json:
+        from campaign_cli.services.log_imports import REFUSE, summary
+
+        document = summary(result, file_name, on_repeated or REFUSE)
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        if result.refused:  # the one-line reason on stderr too, and the exit code
+            _refusal(result, file_name, lang, brief=True)
+            raise typer.Exit(1)
+        return
+    _messages(result, file_name, lang)
+
+
+def _errors(result, file_name: str, lang: str) -> None:
+    """Wrong rows: how many, each with its line and reason (the first few), and the hints."""
+    summary = _("Error: {bad} of {rows} rows in {file} are wrong; nothing was imported:").format(
+        bad=_number(len(result.errors), lang), rows=_number(result.rows, lang), file=file_name
+    )
+    typer.echo(summary, err=True)
+    for problem in result.errors[:MAX_ERRORS_SHOWN]:
+        typer.echo(f"  {problem}", err=True)
+    more = len(result.errors) - MAX_ERRORS_SHOWN
+    if more > 0:
+        typer.echo("  " + _("and {n} more").format(n=_number(more, lang)), err=True)
+    for hint in result.hints:
+        typer.echo(hint, err=True)
+
+
+def _messages(result, file_name: str, lang: str) -> None:
     if result.refused:
         _refusal(result, file_name, lang)
         raise typer.Exit(1)
@@ -61,8 +104,9 @@ def report(result, file_name: str, lang: str) -> None:
         _left_out_notes(result, lang)
 
 
-def _refusal(result, file_name: str, lang: str) -> None:
-    """Rows imported before and neither --only-new nor --again: say which, where, and the way on."""
+def _refusal(result, file_name: str, lang: str, *, brief: bool = False) -> None:
+    """Rows imported before and neither --only-new nor --again: say which, where, and the way on
+    (``brief``: the first line only, beside the JSON)."""
     repeated, total, new = result.repeated, result.rows, len(result.new_lines)
     if not new and len(result.earlier) == 1:
         earlier = result.earlier[0]
@@ -82,8 +126,11 @@ def _refusal(result, file_name: str, lang: str) -> None:
             "the row in {file} was imported before; nothing was imported:",
             "these {n} rows in {file} were imported before; nothing was imported:",
             repeated)
-    typer.echo(_("Error: {message}").format(message=heading.format(
-        n=_number(repeated, lang), total=_number(total, lang), file=file_name)), err=True)
+    message = heading.format(n=_number(repeated, lang), total=_number(total, lang), file=file_name)
+    if brief:  # the heading's colon announces the details: none follow
+        typer.echo(_("Error: {message}").format(message=message.rstrip(":")), err=True)
+        return
+    typer.echo(_("Error: {message}").format(message=message), err=True)
     _details(result, lang)
     if new:
         typer.echo("  " + ngettext("{n} new row: line {lines}", "{n} new rows: lines {lines}", new).format(

@@ -1,19 +1,17 @@
-"""campaign log add | list | edit | remove | import"""
+"""campaign log add | list | edit | remove | import | imports"""
 
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from campaign_cli.cli import complete
+from campaign_cli.cli import complete, import_report
 from campaign_cli.cli.common import confirm_removal, done, new_typer, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
 from campaign_cli.i18n import _, pgettext
 
 app = new_typer(_("The activity log: what was done, on which day, how much, by whom, for which task."))
 
-#: Problems of a rejected import printed before "and N more".
-MAX_ERRORS_SHOWN = 20
 #: Values of --by and --task (in log edit) that detach the entry.
 CLEAR_WORDS = ("none", "-", "")
 
@@ -295,7 +293,10 @@ def log_import(
         ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=_("Check every row and say what is new and what was imported before; write nothing."))
+        bool,
+        typer.Option(
+            "--dry-run", help=_("Check every row and say what is new and what was imported before; write nothing.")
+        ),
     ] = False,
     only_new: Annotated[
         bool, typer.Option("--only-new", help=_("Import only the rows no earlier import holds (a corrected copy)."))
@@ -303,16 +304,22 @@ def log_import(
     again: Annotated[
         bool, typer.Option("--again", help=_("Import every row even if it was imported before: they count again."))
     ] = False,
+    output_format: Annotated[
+        import_report.ImportFormat,
+        typer.Option(
+            "--format", "-f", case_sensitive=False,
+            help=_("table: messages on stderr; json: what was (or would be) imported, on stdout."),
+        ),
+    ] = import_report.ImportFormat.table,
 ) -> None:
     """Import log entries from a CSV or XLSX file: all of them, or none if any row is wrong.
 
     UTF-8 (with or without BOM), separated by commas (or semicolons if the
-    header is). date and type required; quantity defaults to 1; member is
+    header is). date and type are required; quantity defaults to 1; member is
     a member or unit; task is a task id. Dates are day first (15/4/2021).
     Rows imported before are refused (see  campaign log imports) unless
     --only-new or --again says what to do with them.
     """
-    from campaign_cli.formatting import format_number
     from campaign_cli.i18n import current_language
     from campaign_cli.services.log_imports import AGAIN, ONLY_NEW, REFUSE
     from campaign_cli.services.logs import import_log_rows, import_logs
@@ -321,7 +328,6 @@ def log_import(
         raise typer.BadParameter(_("give --only-new or --again, not both"), param_hint="--only-new / --again")
     repeated = ONLY_NEW if only_new else AGAIN if again else REFUSE
     service = service_context(ctx)  # may switch to the campaign's language
-    lang = current_language()
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         from campaign_cli.cli.interchange.xlsx_log import read_log_rows_xlsx
 
@@ -329,22 +335,7 @@ def log_import(
         result = import_log_rows(service, records, source=str(file), dry_run=dry_run, repeated=repeated)
     else:
         result = import_logs(service, file, dry_run=dry_run, repeated=repeated)
-    if not result.ok:
-        summary = _("Error: {bad} of {rows} rows in {file} are wrong; nothing was imported:").format(
-            bad=format_number(len(result.errors), lang), rows=format_number(result.rows, lang), file=file.name
-        )
-        typer.echo(summary, err=True)
-        for problem in result.errors[:MAX_ERRORS_SHOWN]:
-            typer.echo(f"  {problem}", err=True)
-        more = len(result.errors) - MAX_ERRORS_SHOWN
-        if more > 0:
-            typer.echo("  " + _("and {n} more").format(n=format_number(more, lang)), err=True)
-        for hint in result.hints:
-            typer.echo(hint, err=True)
-        raise typer.Exit(1)
-    from campaign_cli.cli import import_report
-
-    import_report.report(result, file.name, lang)
+    import_report.report(result, file.name, current_language(), output_format, repeated)
 
 
 def imports_view(imports: list[dict]):

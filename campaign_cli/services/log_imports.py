@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from campaign_cli.services.context import Context
@@ -46,19 +47,25 @@ ROW_COLUMNS = ("import_id", "line", "fingerprint", "activity_id")
 
 
 def fingerprints(rows: Sequence[tuple], columns: Sequence[str]) -> list[int]:
-    """One fingerprint per row of checked column values (``columns`` names their positions)."""
-    picks = [columns.index(name) for name in FINGERPRINT_COLUMNS]
-    pattern = "\x1f".join(["%s"] * len(picks)) + "\x1e%d"
-    blake2b = hashlib.blake2b
-    from_bytes = int.from_bytes
-    seen: dict[tuple, int] = {}
+    """One fingerprint per row of checked column values (``columns`` names their positions).
+
+    The row is written as one text (day as its ordinal, quantity as a float, place and
+    note quoted, so no value can run into the next) and hashed once: about 1.5 µs a row.
+    """
+    pick = itemgetter(*[columns.index(name) for name in FINGERPRINT_COLUMNS])
+    texts = [
+        f"{day.toordinal()}\x1f{type_id}\x1f{float(quantity)!r}\x1f{task_id}\x1f{member_id}\x1f{unit_id}"
+        f"\x1f{place!r}\x1f{note!r}"
+        for day, type_id, quantity, task_id, member_id, unit_id, place, note in map(pick, rows)
+    ]
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    seen: dict[str, int] = {}
     prints = []
-    for values in rows:
-        key = tuple([values[position] for position in picks])
-        occurrence = seen.get(key, 0) + 1
-        seen[key] = occurrence
-        data = (pattern % (*key, occurrence)).encode()
-        prints.append(from_bytes(blake2b(data, digest_size=8).digest(), "big", signed=True))
+    for text in texts:
+        occurrence = seen[text] = seen.get(text, 0) + 1
+        if occurrence > 1:  # the second identical row of the file is "the second such row"
+            text = f"{text}\x1e{occurrence}"
+        prints.append(from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True))
     return prints
 
 
@@ -120,7 +127,9 @@ def screen(ctx: Context, rows: Sequence[tuple], columns: Sequence[str], lines: S
 
 def _earlier_rows(ctx: Context, prints: list[int]) -> dict[int, list[int]]:
     """Fingerprint -> the earlier imports of this campaign holding it, looked up through the index."""
-    if not prints or ctx.db.scalar("SELECT 1 FROM log_import WHERE campaign_id = ? LIMIT 1", (ctx.campaign_id,)) is None:
+    if not prints:
+        return {}
+    if ctx.db.scalar("SELECT 1 FROM log_import WHERE campaign_id = ? LIMIT 1", (ctx.campaign_id,)) is None:
         return {}
     found: dict[int, list[int]] = {}
     for start in range(0, len(prints), PROBE_CHUNK):
@@ -193,7 +202,10 @@ def record_import(
     tx.insert_many(
         "log_import_row",
         ROW_COLUMNS,
-        [(import_id, line, fingerprint, entry) for line, fingerprint, entry in zip(lines, prints, entry_ids, strict=True)],
+        [
+            (import_id, line, fingerprint, entry)
+            for line, fingerprint, entry in zip(lines, prints, entry_ids, strict=True)
+        ],
     )
     return import_id
 
@@ -222,3 +234,52 @@ def list_imports(ctx: Context) -> list[dict[str, Any]]:
         )
     ]
 
+
+
+#: ``log import --format json``: the version of the document below (keys are only ever added).
+SUMMARY_VERSION = 1
+
+
+def outcome(result) -> str:
+    """``imported``, ``dry-run``, ``refused`` or ``nothing-new`` (every row imported before, ``--only-new``)."""
+    if result.refused:
+        return "refused"
+    if result.taken == 0:
+        return "nothing-new"
+    return "dry-run" if result.dry_run else "imported"
+
+
+def summary(result, file_name: str, on_repeated: str) -> dict[str, Any]:
+    """What a checked ``log import`` did or would do, as plain data (``--format json``; the keys are
+    documented in docs/log-import.md)."""
+    return {
+        "schema_version": SUMMARY_VERSION,
+        "file": file_name,
+        "outcome": outcome(result),
+        "dry_run": result.dry_run,
+        "on_repeated": on_repeated,
+        "rows": result.rows,
+        "new": len(result.new_lines),
+        "new_lines": result.new_lines,
+        "overlapping": result.repeated,
+        "overlapping_lines": result.repeated_lines,
+        "to_import": result.taken,
+        "imported": result.imported,
+        "first_date": result.first_date.isoformat() if result.first_date else None,
+        "last_date": result.last_date.isoformat() if result.last_date else None,
+        "import_id": result.import_id,
+        "change": result.change_id,
+        "earlier": [
+            {
+                "import_id": earlier.id,
+                "file": earlier.file_name,
+                "imported_at": earlier.imported_at,
+                "change": earlier.changeset_id,
+                "rows": earlier.row_count,
+                "lines": earlier.lines,
+                "left_out": [{"line": line, "entry": entry} for line, entry in earlier.left_out],
+            }
+            for earlier in result.earlier
+        ],
+        "warnings": result.warnings,
+    }

@@ -538,6 +538,7 @@ class ImportResult:
     #: them, the lines that are new, and whether the file was refused for them.
     earlier: list = field(default_factory=list)
     new_lines: list[int] = field(default_factory=list)
+    repeated_lines: list[int] = field(default_factory=list)
     repeated: int = 0
     refused: bool = False
     #: Rows written, or that a dry run would write, and the import's ``log_import.mode``.
@@ -634,10 +635,6 @@ def import_log_rows(
         days = [values[1] for values in rows]
         result.first_date, result.last_date = min(days), max(days)
         if not dry_run:
-            import os
-            if os.environ.get("H7_SORT"):
-                order = sorted(range(len(rows)), key=lambda i: rows[i][1])
-                rows = [rows[i] for i in order]; lines = [lines[i] for i in order]; prints = [prints[i] for i in order]
             entry_ids = tx.insert_many("activity", ACTIVITY_COLUMNS, rows)
             result.imported = len(rows)
             result.change_id = tx.changeset_id
@@ -655,6 +652,9 @@ def _repeated_rows(result: ImportResult, screening, rows: list[tuple], lines: li
 
     result.earlier = screening.earlier
     result.new_lines = [lines[position] for position in screening.new]
+    if screening.repeated:
+        new = set(screening.new)
+        result.repeated_lines = [line for position, line in enumerate(lines) if position not in new]
     result.repeated = screening.repeated
     if not screening.repeated:
         return rows, lines, screening.prints, log_imports.MODE_ALL

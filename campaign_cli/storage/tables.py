@@ -239,7 +239,7 @@ class LogImportRow(SQLModel, table=True):
     __tablename__ = "log_import_row"
     __table_args__ = (
         Index("ix_log_import_row_fingerprint", "fingerprint"),
-        Index("ix_log_import_row_import", "import_id", "line"),
+        Index("ix_log_import_row_import", "import_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     import_id: int = Field(foreign_key="log_import.id", ondelete="CASCADE")
