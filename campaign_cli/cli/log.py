@@ -8,7 +8,7 @@ import typer
 from campaign_cli.cli import complete, import_report
 from campaign_cli.cli.common import confirm_removal, done, new_typer, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
-from campaign_cli.i18n import _, pgettext
+from campaign_cli.i18n import N_, _, pgettext
 
 app = new_typer(_("The activity log: what was done, on which day, how much, by whom, for which task."))
 
@@ -338,7 +338,12 @@ def log_import(
     import_report.report(result, file.name, current_language(), output_format, repeated)
 
 
+#: ``log_import.mode`` in words: which rows of its file an import took.
+IMPORT_MODES = {"all": N_("all"), "only-new": N_("only new"), "again": N_("all, again")}
+
+
 def imports_view(imports: list[dict]):
+    """Earlier imports, newest first: enough to find the wrong one and the change to undo."""
     from campaign_cli.cli.render import Column, Section, View
     from campaign_cli.cli.render.model import ESSENTIAL, LOW
     from campaign_cli.cli.safety import local_time
@@ -350,6 +355,7 @@ def imports_view(imports: list[dict]):
             "imported_at": local_time(record["imported_at"]),
             "dates": format_date(record["first_date"])
             + ("" if record["last_date"] == record["first_date"] else " – " + format_date(record["last_date"])),
+            "mode_label": _(IMPORT_MODES.get(record["mode"], record["mode"])),
         }
         for record in imports
     ]
@@ -360,15 +366,17 @@ def imports_view(imports: list[dict]):
         Column("file", _("File"), "text", min_width=14, priority=ESSENTIAL),
         Column("rows", _("Rows"), "int", priority=ESSENTIAL),
         Column("file_rows", _("In file"), "int", priority=LOW),
-        Column("dates", _("Dates"), "text", min_width=10, priority=3, digest=True),
+        Column("dates", _("Dates"), "text", min_width=23, priority=3, digest=True),
         Column("first_date", _("First date"), "date", detail=True),
         Column("last_date", _("Last date"), "date", detail=True),
         Column("change", _("Change"), "id", priority=ESSENTIAL),
-        Column("mode", _("Mode"), "code", priority=LOW),
+        Column("mode_label", _("Rows taken"), "text", priority=LOW, digest=True),
+        Column("mode", _("Mode"), "code", detail=True),
         Column("as_of", _("As of"), "date", priority=LOW + 1),
         Column("actor", _("Who"), "name", max_width=16, priority=LOW),
     ]
-    footer = [_("To take an import back: campaign undo, or see  campaign history  for its change.")] if imports else []
+    footer = [_("campaign undo  takes back the latest change; see  campaign history  for what came after.")]
+    footer = footer if imports else []
     empty = _("No log imports recorded.")
     return View(data=imports, sections=[Section("imports", "", columns, rows, empty=empty)], footer=footer)
 
