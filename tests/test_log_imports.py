@@ -402,3 +402,21 @@ def test_fingerprint_reads_values_not_spelling():
     assert fingerprints([same], columns) == fingerprints([row], columns)  # ... but its values print alike
     assert len(set(prints)) == 4
     assert all(-(2**63) <= value < 2**63 for value in prints)
+
+
+# -- the upgrade ----------------------------------------------------------------------------------
+def test_a_schema_4_database_gains_the_import_record_on_the_tests_engine(fresh, campaign_db, tmp_path):
+    from campaign_cli.storage import schema
+
+    fresh(*AS_OF, "log", "import", write_csv(tmp_path / "old.csv", ROWS[:2]), ok=True)
+    db = campaign_db
+    db.execute("BEGIN")
+    for statement in ("DROP TABLE log_import_row", "DROP TABLE log_import",
+                      "UPDATE meta SET value = '4' WHERE name = 'schema_version'"):
+        db.execute(statement)
+    db.execute("COMMIT")
+    assert imports(fresh) == []  # upgraded: imports made before have no record
+    assert schema.stored_version(db) == schema.current_version() == 5
+    fresh(*AS_OF, "log", "import", tmp_path / "old.csv", ok=True)  # not recognised: counted twice, as before
+    one_line_error(fresh(*AS_OF, "log", "import", tmp_path / "old.csv"))  # from now on it is
+    assert entry_count(fresh) == 4
