@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from checks import one_line_error
 from conftest import db_snapshot
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaign_cli.services.log_imports import FINGERPRINT_COLUMNS, fingerprints
 
@@ -420,3 +422,34 @@ def test_a_schema_4_database_gains_the_import_record_on_the_tests_engine(fresh, 
     fresh(*AS_OF, "log", "import", tmp_path / "old.csv", ok=True)  # not recognised: counted twice, as before
     one_line_error(fresh(*AS_OF, "log", "import", tmp_path / "old.csv"))  # from now on it is
     assert entry_count(fresh) == 4
+
+
+ROW_VALUES = st.tuples(
+    st.dates(dt.date(2021, 1, 1), dt.date(2021, 6, 30)),
+    st.integers(1, 20),
+    st.sampled_from([1.0, 2.0, 2.5, 40.0, 1000.0]),
+    st.none() | st.integers(1, 50),
+    st.none() | st.integers(1, 50),
+    st.none() | st.integers(1, 10),
+    st.sampled_from(["", "Gia Vân", "Gia Vân'", "thôn 1"]),
+    st.sampled_from(["", "a", "a\nb", "a\x1fb", "'"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ROW_VALUES, max_size=30), st.randoms(use_true_random=False))
+def test_a_sheet_in_another_order_has_the_same_fingerprints(rows, random):
+    """Sorting a sheet in a spreadsheet changes no row: the fingerprints are those of the rows
+    as a multiset, one per row, distinct (identical rows are told apart by their count)."""
+    columns = FINGERPRINT_COLUMNS
+    shuffled = rows[:]
+    random.shuffle(shuffled)
+    prints = fingerprints(rows, columns)
+    assert sorted(prints) == sorted(fingerprints(shuffled, columns))
+    assert len(set(prints)) == len(rows)
+
+
+def test_a_sorted_copy_of_the_sheet_is_refused(first, tmp_path):
+    cli, _record = first
+    path = write_csv(tmp_path / "sorted.csv", sorted(ROWS, key=lambda row: row.split(",")[1]))
+    assert "these 20 rows were imported on " in one_line_error(cli(*AS_OF, "log", "import", path))
