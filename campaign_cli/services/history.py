@@ -71,6 +71,8 @@ TABLE_NAMES = {
     "log_import": (N_("log import"), N_("log imports")),
     "log_import_row": (N_("imported row"), N_("imported rows")),
 }
+#: Rows that always travel with another that is named: an import's fingerprints, with the import.
+UNSAID_TABLES = frozenset({"log_import_row"})
 ACTION_WORDS = {"insert": N_("added"), "update": N_("updated"), "delete": N_("removed")}
 #: Columns named in "task 12 updated: status todo→done": as stored in English, in words in Vietnamese
 #: (``pgettext("field", column)``); listed here for the message catalog.
@@ -238,6 +240,8 @@ def summarise(db, changeset_ids: list[int]) -> dict[int, str]:
         parts.sort(key=lambda group: group["first"])
         texts = []
         for group in parts:
+            if group["table_name"] in UNSAID_TABLES:
+                continue
             if group["n"] == 1 and group["first"] in details:
                 texts.append(describe_change(details[group["first"]]))
             else:
