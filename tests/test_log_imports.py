@@ -453,3 +453,14 @@ def test_a_sorted_copy_of_the_sheet_is_refused(first, tmp_path):
     cli, _record = first
     path = write_csv(tmp_path / "sorted.csv", sorted(ROWS, key=lambda row: row.split(",")[1]))
     assert "these 20 rows were imported on " in one_line_error(cli(*AS_OF, "log", "import", path))
+
+
+def test_another_campaigns_import_does_not_count(first, tmp_path):
+    """Two communes' campaigns in one database may receive the same sheet: each imports it once."""
+    cli, _record = first
+    cli("init", "Xã Gia Hòa", "--election-day", "23/5/2021", ok=True)
+    other = ("--campaign", "Xã Gia Hòa")
+    cli(*other, *AS_OF, "log", "import", tmp_path / FIRST, ok=True)
+    assert len(cli.json(*other, *AS_OF, "log", "list", "--limit", "0")) == 20
+    assert [item["file"] for item in cli.json(*other, *AS_OF, "log", "imports")] == [FIRST]
+    assert "these 20 rows were imported on " in one_line_error(cli(*other, *AS_OF, "log", "import", tmp_path / FIRST))
