@@ -140,9 +140,11 @@ def m004_log_totals(db: Database) -> None:
 
 def m005_log_imports(db: Database) -> None:
     """Each ``log import`` is recorded with a fingerprint per row, so importing the same rows
-    twice is refused (``services/log_imports.py``). Imports made before have no record."""
+    twice is refused (``services/log_imports.py``). Imports made before have no record.
+    Tables already there are kept (a database whose version was set back, as m004 does)."""
     for table in ("log_import", "log_import_row"):
-        create_table(db, table)
+        if db.scalar(db._table_exists_sql(), (table,)) is None:
+            create_table(db, table)
 
 
 #: Ordered upgrades: (version reached, function applying it inside the open
