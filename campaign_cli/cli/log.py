@@ -1,19 +1,17 @@
-"""campaign log add | list | edit | remove | import"""
+"""campaign log add | list | edit | remove | import | imports"""
 
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from campaign_cli.cli import complete
+from campaign_cli.cli import complete, import_report
 from campaign_cli.cli.common import confirm_removal, done, new_typer, parse_day, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
-from campaign_cli.i18n import _, pgettext
+from campaign_cli.i18n import N_, _, pgettext
 
 app = new_typer(_("The activity log: what was done, on which day, how much, by whom, for which task."))
 
-#: Problems of a rejected import printed before "and N more".
-MAX_ERRORS_SHOWN = 20
 #: Values of --by and --task (in log edit) that detach the entry.
 CLEAR_WORDS = ("none", "-", "")
 
@@ -318,12 +316,30 @@ def log_import(
             readable=True,
         ),
     ],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Check every row, write nothing."))] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help=_("Check every row and say what is new and what was imported before; write nothing.")
+        ),
+    ] = False,
     add_places: Annotated[
         bool,
         typer.Option("--add-places", help=_("Add the places the registry does not have yet, instead of refusing "
                                             "their rows.")),
     ] = False,
+    only_new: Annotated[
+        bool, typer.Option("--only-new", help=_("Import only the rows no earlier import holds (a corrected copy)."))
+    ] = False,
+    again: Annotated[
+        bool, typer.Option("--again", help=_("Import every row even if it was imported before: they count again."))
+    ] = False,
+    output_format: Annotated[
+        import_report.ImportFormat,
+        typer.Option(
+            "--format", "-f", case_sensitive=False,
+            help=_("table: messages on stderr; json: what was (or would be) imported, on stdout."),
+        ),
+    ] = import_report.ImportFormat.table,
 ) -> None:
     """Import log entries from a CSV or XLSX file: all of them, or none if any row is wrong.
 
@@ -331,50 +347,77 @@ def log_import(
     header is). date and type are required; quantity defaults to 1; member is
     a member or unit; task is a task id; place a place of the registry when
     the campaign has one. Dates are day first (15/4/2021).
+    Rows imported before are refused (see  campaign log imports) unless
+    --only-new or --again says what to do with them.
     """
-    from campaign_cli.formatting import format_date, format_number
-    from campaign_cli.i18n import current_language, ngettext
+    from campaign_cli.i18n import current_language
+    from campaign_cli.services.log_imports import AGAIN, ONLY_NEW, REFUSE
     from campaign_cli.services.logs import import_log_rows, import_logs
 
+    if only_new and again:
+        raise typer.BadParameter(_("give --only-new or --again, not both"), param_hint="--only-new / --again")
+    repeated = ONLY_NEW if only_new else AGAIN if again else REFUSE
     service = service_context(ctx)  # may switch to the campaign's language
-    lang = current_language()
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         from campaign_cli.cli.interchange.xlsx_log import read_log_rows_xlsx
 
         records = ((row["line"], row) for row in read_log_rows_xlsx(file))
-        result = import_log_rows(service, records, source=str(file), dry_run=dry_run, add_places=add_places)
-    else:
-        result = import_logs(service, file, dry_run=dry_run, add_places=add_places)
-    if not result.ok:
-        summary = _("Error: {bad} of {rows} rows in {file} are wrong; nothing was imported:").format(
-            bad=format_number(len(result.errors), lang), rows=format_number(result.rows, lang), file=file.name
-        )
-        typer.echo(summary, err=True)
-        for problem in result.errors[:MAX_ERRORS_SHOWN]:
-            typer.echo(f"  {problem}", err=True)
-        more = len(result.errors) - MAX_ERRORS_SHOWN
-        if more > 0:
-            typer.echo("  " + _("and {n} more").format(n=format_number(more, lang)), err=True)
-        for hint in result.hints:
-            typer.echo(hint, err=True)
-        raise typer.Exit(1)
-    _warn(result.warnings)
-    _places_added(result.places_added, dry_run)
-    span = format_date(result.first_date)
-    if result.last_date != result.first_date:
-        span += f" – {format_date(result.last_date)}"
-    n = format_number(result.rows, lang)
-    if dry_run:
-        done(
-            ngettext(
-                "The entry is valid ({span}); nothing was written (dry run)",
-                "All {n} entries are valid ({span}); nothing was written (dry run)",
-                result.rows,
-            ).format(n=n, span=span)
+        result = import_log_rows(
+            service, records, source=str(file), dry_run=dry_run, repeated=repeated, add_places=add_places
         )
     else:
-        done(
-            ngettext("Imported {n} entry ({span})", "Imported {n} entries ({span})", result.imported).format(
-                n=n, span=span
-            )
-        )
+        result = import_logs(service, file, dry_run=dry_run, repeated=repeated, add_places=add_places)
+    if result.ok:
+        _places_added(result.places_added, dry_run)
+    import_report.report(result, file.name, current_language(), output_format, repeated)
+
+
+#: ``log_import.mode`` in words: which rows of its file an import took.
+IMPORT_MODES = {"all": N_("all"), "only-new": N_("only new"), "again": N_("all, again")}
+
+
+def imports_view(imports: list[dict]):
+    """Earlier imports, newest first: enough to find the wrong one and the change to undo."""
+    from campaign_cli.cli.render import Column, Section, View
+    from campaign_cli.cli.render.model import ESSENTIAL, LOW
+    from campaign_cli.cli.safety import local_time
+    from campaign_cli.formatting import format_date
+
+    rows = [
+        {
+            **record,
+            "imported_at": local_time(record["imported_at"]),
+            "dates": format_date(record["first_date"])
+            + ("" if record["last_date"] == record["first_date"] else " – " + format_date(record["last_date"])),
+            "mode_label": _(IMPORT_MODES.get(record["mode"], record["mode"])),
+        }
+        for record in imports
+    ]
+    # At 80 columns: which import (when, file, rows) and the change to undo; the rest as room allows.
+    columns = [
+        Column("id", _("#"), "id"),
+        Column("imported_at", _("Imported"), min_width=19, priority=ESSENTIAL),
+        Column("file", _("File"), "text", min_width=14, priority=ESSENTIAL),
+        Column("rows", _("Rows"), "int", priority=ESSENTIAL),
+        Column("file_rows", _("In file"), "int", priority=LOW),
+        Column("dates", _("Dates"), "text", min_width=23, priority=3, digest=True),
+        Column("first_date", _("First date"), "date", detail=True),
+        Column("last_date", _("Last date"), "date", detail=True),
+        Column("change", _("Change"), "id", priority=ESSENTIAL),
+        Column("mode_label", _("Rows taken"), "text", priority=LOW, digest=True),
+        Column("mode", _("Mode"), "code", detail=True),
+        Column("as_of", _("As of"), "date", priority=LOW + 1),
+        Column("actor", _("Who"), "name", max_width=16, priority=LOW),
+    ]
+    footer = [_("campaign undo  takes back the latest change; see  campaign history  for what came after.")]
+    footer = footer if imports else []
+    empty = _("No log imports recorded.")
+    return View(data=imports, sections=[Section("imports", "", columns, rows, empty=empty)], footer=footer)
+
+
+@app.command("imports")
+def log_imports(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
+    """List earlier log imports, newest first: when, which file, how many rows, and the change that made them."""
+    from campaign_cli.services.log_imports import list_imports
+
+    show(imports_view(list_imports(service_context(ctx))), fmt, output)

@@ -56,7 +56,7 @@ from campaign_cli.services.context import Context
 from campaign_cli.storage.db import TRACKED_TABLES, Transaction
 
 #: DATE columns: history keeps them as ISO text; undo writes them back as dates.
-DATE_COLUMNS = frozenset({"election_day", "start_date", "end_date", "due", "completed_on", "on_date"})
+DATE_COLUMNS = frozenset({"election_day", "start_date", "end_date", "due", "completed_on", "on_date", "as_of"})
 
 #: How tables are named in summaries (singular, plural).
 TABLE_NAMES = {
@@ -70,7 +70,11 @@ TABLE_NAMES = {
     "activity": (N_("log entry"), N_("log entries")),
     "place": (N_("place"), N_("places")),
     "task_place": (N_("task place"), N_("task places")),
+    "log_import": (N_("log import"), N_("log imports")),
+    "log_import_row": (N_("imported row"), N_("imported rows")),
 }
+#: Rows that always travel with another that is named: an import's fingerprints, with the import.
+UNSAID_TABLES = frozenset({"log_import_row"})
 ACTION_WORDS = {"insert": N_("added"), "update": N_("updated"), "delete": N_("removed")}
 #: Columns named in "task 12 updated: status todo→done": as stored in English, in words in Vietnamese
 #: (``pgettext("field", column)``); listed here for the message catalog.
@@ -239,6 +243,8 @@ def summarise(db, changeset_ids: list[int]) -> dict[int, str]:
         parts.sort(key=lambda group: group["first"])
         texts = []
         for group in parts:
+            if group["table_name"] in UNSAID_TABLES:
+                continue
             if group["n"] == 1 and group["first"] in details:
                 texts.append(describe_change(details[group["first"]]))
             else:
@@ -276,7 +282,7 @@ def thing(table: str, row_id: int, values: dict[str, Any] | None) -> str:
 
 
 def _label(values: dict[str, Any]) -> str | None:
-    for key in ("name", "title", "label_vi", "note"):
+    for key in ("name", "title", "label_vi", "note", "file_name"):
         if values.get(key):
             return values[key]
     return None

@@ -555,40 +555,70 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     #: Places ``--add-places`` added to the registry (or would add, on a dry run).
     places_added: list[str] = field(default_factory=list)
+    #: Rows imported before (services/log_imports.py): the earlier imports holding some of
+    #: them, the lines that are new, and whether the file was refused for them.
+    earlier: list = field(default_factory=list)
+    new_lines: list[int] = field(default_factory=list)
+    repeated_lines: list[int] = field(default_factory=list)
+    repeated: int = 0
+    refused: bool = False
+    #: Rows written, or that a dry run would write, and the import's ``log_import.mode``.
+    taken: int = 0
+    mode: str = ""
+    #: The record of this import and the change that wrote it (None on a dry run).
+    import_id: int | None = None
+    change_id: int | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def import_logs(ctx: Context, path: str | Path, dry_run: bool = False, *, add_places: bool = False) -> ImportResult:
+def import_logs(
+    ctx: Context, path: str | Path, dry_run: bool = False, *, repeated: str = "refuse", add_places: bool = False
+) -> ImportResult:
     """Import a CSV of entries: all of them or, if any row is wrong, none.
 
     Header ``date,type,quantity,member,task,place,note`` (any order; date and
     type required, the rest optional); UTF-8 with or without BOM; separated by
     commas, or by semicolons or tabs when the header is. Dates are day first.
     Problems come back in ``result.errors`` with their line numbers; nothing
-    is written unless there are none (and never on a dry run).
+    is written unless there are none (and never on a dry run). Rows imported
+    before are handled as ``repeated`` says (see :func:`import_log_rows`).
     """
     path = Path(path)
-    return import_log_rows(ctx, _csv_records(path), source=str(path), dry_run=dry_run, add_places=add_places)
+    return import_log_rows(ctx, _csv_records(path), source=str(path), dry_run=dry_run, repeated=repeated,
+                           add_places=add_places)
 
 
 def import_log_rows(
-    ctx: Context, records, *, source: str, dry_run: bool = False, add_places: bool = False
+    ctx: Context, records, *, source: str, dry_run: bool = False, repeated: str = "refuse",
+    add_places: bool = False,
 ) -> ImportResult:
     """Check and write entries read from any file: ``(line, row)`` pairs.
 
     ``row`` is a dict with the CSV header keys, or an :class:`ImportProblem`
     when the reader already found the line unusable. Shared by the CSV and
     the spreadsheet (XLSX) readers so both obey exactly the same rules.
+
+    A clean file is then screened against earlier imports
+    (``services/log_imports.py``). ``repeated``: ``refuse`` writes nothing
+    when any row was imported before (``result.refused``, with the earlier
+    imports in ``result.earlier``); ``only-new`` writes only the rows never
+    imported; ``again`` writes every row. The import is recorded with its rows'
+    fingerprints in the same transaction as its entries.
     """
+    from campaign_cli.services import log_imports
+
+    if repeated not in (log_imports.REFUSE, log_imports.ONLY_NEW, log_imports.AGAIN):
+        raise ValueError(f"unknown way to treat repeated rows: {repeated!r}")
     result = ImportResult(path=source, dry_run=dry_run)
     checker = EntryChecker(ctx, brief=True, bulk=True, until=ctx.today, add_places=add_places)
     check, created_at = checker.entry, utc_now()
     first_phase = first_phase_start(ctx)
     early: list[int] = []
     rows: list[tuple] = []
+    lines: list[int] = []
     with ctx.transaction() as tx:
         for line, row in records:
             result.rows += 1
@@ -606,6 +636,7 @@ def import_log_rows(
                 early.append(line)
             if not result.errors:
                 rows.append(values)
+                lines.append(line)
         if result.rows == 0:
             raise Invalid(_("{path} holds no entries, only the header").format(path=Path(source).name))
         if checker.unknown_type:
@@ -616,16 +647,52 @@ def import_log_rows(
             )
         if result.errors:
             return result
+        screening = log_imports.screen(ctx, rows, ACTIVITY_COLUMNS, lines)
+        rows, lines, prints, result.mode = _repeated_rows(result, screening, rows, lines, repeated)
+        result.taken = len(rows)
+        if result.refused or not rows:
+            return result
         if early:
-            result.warnings.append(_early_lines(early, first_phase))
+            taken = set(lines)
+            early = [line for line in early if line in taken]
+            if early:
+                result.warnings.append(_early_lines(early, first_phase))
         days = [values[1] for values in rows]
         result.first_date, result.last_date = min(days), max(days)
         result.places_added = checker.places.planned()
         if not dry_run:
             rows = checker.places.settle(tx, rows, PLACE_ID)  # places --add-places found missing
-            tx.insert_many("activity", ACTIVITY_COLUMNS, rows)
+            entry_ids = tx.insert_many("activity", ACTIVITY_COLUMNS, rows)
             result.imported = len(rows)
+            result.change_id = tx.changeset_id
+            result.import_id = log_imports.record_import(
+                ctx, tx, file_name=Path(source).name, imported_at=created_at, file_rows=result.rows, mode=result.mode,
+                span=(result.first_date, result.last_date), lines=lines, prints=prints, entry_ids=entry_ids,
+            )
     return result
+
+
+def _repeated_rows(result: ImportResult, screening, rows: list[tuple], lines: list[int], repeated: str):
+    """The rows to write, their lines and fingerprints, and the import's mode, as ``repeated`` says
+    for rows imported before; sets what ``result`` tells of them."""
+    from campaign_cli.services import log_imports
+
+    result.earlier = screening.earlier
+    result.new_lines = [lines[position] for position in screening.new]
+    if screening.repeated:
+        new = set(screening.new)
+        result.repeated_lines = [line for position, line in enumerate(lines) if position not in new]
+    result.repeated = screening.repeated
+    if not screening.repeated:
+        return rows, lines, screening.prints, log_imports.MODE_ALL
+    if repeated == log_imports.REFUSE:
+        result.refused = True
+        return [], [], [], log_imports.MODE_ALL
+    if repeated == log_imports.AGAIN:
+        return rows, lines, screening.prints, log_imports.AGAIN
+    keep = screening.new
+    return ([rows[position] for position in keep], [lines[position] for position in keep],
+            [screening.prints[position] for position in keep], log_imports.ONLY_NEW)
 
 
 def _early_lines(lines: list[int], first: dt.date, shown: int = 10) -> str:

@@ -72,7 +72,8 @@ def _read_date(raw: bytes) -> dt.date:
 sqlite3.register_adapter(dt.date, dt.date.isoformat)
 sqlite3.register_converter("DATE", _read_date)
 
-#: Tables whose rows carry history; their columns are read back for undo.
+#: Tables whose rows carry history; their columns are read back for undo. Parents come
+#: before their children: undo removes inserted rows in the reverse of this order.
 TRACKED_TABLES = (
     "campaign",
     "phase",
@@ -84,6 +85,8 @@ TRACKED_TABLES = (
     "assignment",
     "task_place",
     "activity",
+    "log_import",
+    "log_import_row",
 )
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

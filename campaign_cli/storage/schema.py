@@ -138,6 +138,15 @@ def m004_log_totals(db: Database) -> None:
     summary.create_triggers(db)
 
 
+def m005_log_imports(db: Database) -> None:
+    """Each ``log import`` is recorded with a fingerprint per row, so importing the same rows
+    twice is refused (``services/log_imports.py``). Imports made before have no record.
+    Tables already there are kept (a database whose version was set back, as m004 does)."""
+    for table in ("log_import", "log_import_row"):
+        if db.scalar(db._table_exists_sql(), (table,)) is None:
+            create_table(db, table)
+
+
 def m006_places(db: Database) -> None:
     """The campaign's registry of places, the places a task covers, and the place of a log entry.
 
@@ -160,6 +169,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (2, m002_covering_activity_indexes),
     (3, m003_campaign_settings),
     (4, m004_log_totals),
+    (5, m005_log_imports),
     (6, m006_places),
 ]
 

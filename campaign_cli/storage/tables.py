@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from campaign_cli.vocabulary import AssignmentRole, MemberRole, PlaceKind, TaskStatus, sql_list
@@ -240,6 +240,53 @@ class Activity(SQLModel, table=True):
     created_at: str = Field(max_length=32)
     # the registry's place (schema 6); ``place`` keeps the text as it was written
     place_id: Optional[int] = Field(default=None, foreign_key="place.id", ondelete="SET NULL")
+
+
+class LogImport(SQLModel, table=True):
+    """One ``log import``: which file, when, how many rows, and the change that wrote them.
+
+    ``imported_at`` is the moment of the import (UTC, as ``changeset.at``; the
+    entries it made carry the same ``created_at``), ``as_of`` the campaign day
+    it was made as of. ``file_rows`` counts the rows the file held,
+    ``row_count`` those imported (fewer with ``--only-new``); ``mode`` is
+    ``all``, ``only-new`` or ``again``. Tracked in the history, so undoing the
+    import removes this record with its entries.
+    """
+
+    __tablename__ = "log_import"
+    __table_args__ = (Index("ix_log_import_campaign", "campaign_id", "id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    file_name: str = Field(sa_column=Column(Text, nullable=False))
+    imported_at: str = Field(max_length=32)
+    as_of: dt.date
+    file_rows: int
+    row_count: int
+    start_date: dt.date
+    end_date: dt.date
+    mode: str = Field(default="all", max_length=16)
+    changeset_id: Optional[int] = Field(default=None)
+
+
+class LogImportRow(SQLModel, table=True):
+    """The fingerprint of one imported row (``services/log_imports.py``): a 64-bit hash of the
+    row's checked values and of how many identical rows came before it in its file.
+
+    Looked up by fingerprint for every row of a later import, hence the index.
+    ``activity_id`` is the entry the row became; no foreign key, so removing
+    an entry (an undoable change) never rewrites this row behind the history.
+    """
+
+    __tablename__ = "log_import_row"
+    __table_args__ = (
+        Index("ix_log_import_row_fingerprint", "fingerprint"),
+        Index("ix_log_import_row_import", "import_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    import_id: int = Field(foreign_key="log_import.id", ondelete="CASCADE")
+    line: int
+    fingerprint: int = Field(sa_column=Column(BigInteger, nullable=False))
+    activity_id: Optional[int] = Field(default=None)
 
 
 # -- totals of the log, kept by triggers (storage/summary.py) -------------------------------
