@@ -418,7 +418,7 @@ def test_a_schema_4_database_gains_the_import_record_on_the_tests_engine(fresh, 
         db.execute(statement)
     db.execute("COMMIT")
     assert imports(fresh) == []  # upgraded: imports made before have no record
-    assert schema.stored_version(db) == schema.current_version() == 5
+    assert schema.stored_version(db) == schema.current_version() == 6
     fresh(*AS_OF, "log", "import", tmp_path / "old.csv", ok=True)  # not recognised: counted twice, as before
     one_line_error(fresh(*AS_OF, "log", "import", tmp_path / "old.csv"))  # from now on it is
     assert entry_count(fresh) == 4
