@@ -236,7 +236,10 @@ def root(
 #: command missing here still works (the whole tree is built), only slower;
 #: tests/test_startup.py checks that this map and the tree agree.
 #: Noun groups (``campaign task ...``): the command word and the module whose ``app`` it is.
-NOUN_GROUPS = {"phase": "phase", "unit": "unit", "member": "member", "task": "task", "log": "log", "type": "types"}
+NOUN_GROUPS = {
+    "phase": "phase", "unit": "unit", "member": "member", "task": "task", "log": "log", "type": "types",
+    "access": "access",
+}  # fmt: skip
 #: Commands that modules put on the root app themselves (``register(app)``), and where they live.
 ROOT_COMMANDS = {
     "init": "admin", "info": "admin", "config": "admin",

@@ -455,7 +455,18 @@ def report_document(
             upcoming_span=upcoming_span,
         )
     document["activity_entries"] = sum(row["entries"] for row in document["activity"])
+    if kind == "weekly":  # a province's weekly report sums up its communes (services/rollup.py)
+        document["rollup"] = _rollup(ctx, document["period"], lang)
     return document
+
+
+def _rollup(ctx: Context, period: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The roll-up of the campaigns under this one for the report's week; None without any."""
+    if not ctx.db.scalar("SELECT 1 FROM campaign WHERE parent_id = ? LIMIT 1", (ctx.campaign_id,)):
+        return None
+    from campaign_cli.services.rollup import rollup_report
+
+    return rollup_report(ctx, period["start"], period["end"], lang=lang)
 
 
 def _choose_phase(ctx: Context, phases: list[dict[str, Any]], ref: str | int | None) -> dict[str, Any]:

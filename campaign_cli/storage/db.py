@@ -122,6 +122,8 @@ class Database:
             raise StorageError(memory_refused_message())
         #: Why an SQLite file was opened for reading only (None: it can be written).
         self.read_only_reason: str | None = None
+        #: PostgreSQL: whether row-level security limits this role (storage/security.py); known from BEGIN on.
+        self.row_security = False
         self._conn: Any = None
         self._in_transaction = False
 
@@ -137,6 +139,10 @@ class Database:
             return connect_postgres(self._url)
         conn, self.read_only_reason = open_sqlite(self.path)
         return conn
+
+    def login_role(self) -> str:
+        """PostgreSQL: the role this connection logged in as (no round trip to the server)."""
+        return self.conn.info.user
 
     def close(self) -> None:
         if self._conn is not None:
@@ -209,12 +215,20 @@ class Database:
         return None
 
     def _begin_postgres(self):
-        """BEGIN, then wait for other writers of this schema (SQLite's BEGIN IMMEDIATE)."""
+        """BEGIN, then wait for other writers of this schema (SQLite's BEGIN IMMEDIATE).
+
+        The same round trip asks whether row-level security limits this role
+        (``storage/security.py``): some bulk paths then take another way.
+        """
         try:
             self.conn.execute("BEGIN")
-            return self.conn.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(COALESCE(current_schema(), '')))", (WRITER_LOCK_CLASS,)
+            cursor = self.conn.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(COALESCE(current_schema(), ''))), "
+                "COALESCE(row_security_active(to_regclass('change')), FALSE)",
+                (WRITER_LOCK_CLASS,),
             )
+            self.row_security = bool(cursor.fetchone()[1])
+            return cursor
         except Exception as exc:
             self._rollback()
             translated = self.translate_error(exc, "BEGIN")
@@ -334,7 +348,9 @@ class Transaction:
 
     def _record(self, table: str, row_id: int, action: str, before: dict | None, after: dict | None) -> None:
         values = (table, row_id, action, _to_json(before), _to_json(after))
-        if self.changeset_id is None and self.db.dialect == "postgresql":
+        # (Not under row-level security: the policy on change reads the changeset, which a
+        # row inserted by the same statement's WITH is not visible to.)
+        if self.changeset_id is None and self.db.dialect == "postgresql" and not self.db.row_security:
             # The changeset and its first change in one round trip to the server
             # (a one-row command such as `log add` then writes its history in one).
             self.changeset_id = self.db.scalar(
@@ -467,6 +483,13 @@ class Transaction:
             (len(rows), table),
         )
         ids = list(range(last - len(rows) + 1, last + 1))
+        if self.db.row_security:
+            # COPY FROM refuses tables under row-level security: INSERT, pipelined by psycopg.
+            self.db.conn.cursor().executemany(
+                self.db.sql(f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({', '.join('?' * (len(names) + 1))})"),
+                [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)],
+            )
+            return ids
         with self.db.conn.cursor().copy(f"COPY {table} (id, {', '.join(names)}) FROM STDIN") as copy:
             for row_id, row in zip(ids, rows, strict=True):
                 copy.write_row((row_id, *row))
@@ -553,6 +576,37 @@ class Transaction:
             if table in TRACKED_TABLES:
                 self._record(table, row["id"], "delete", row, None)
         return len(rows)
+
+    def delete_set(self, table: str, where: str, params: Sequence[Any] = ()) -> int:
+        """Delete every row of ``table`` that ``where`` selects, recording each as deleted, in two
+        statements whatever their number; returns how many.
+
+        ``where`` names the table's columns unqualified (``"campaign_id = ?"``).
+        The history rows' JSON is built by the database (as for undo's own
+        writes), so ``undo`` puts the rows back set by set. Log entries go
+        through ``storage.summary.set_based``: their totals are taken out in a
+        few grouped statements instead of by the row triggers, once per entry.
+        """
+        from contextlib import nullcontext
+
+        table = _check_identifier(table)
+        values = SqlJson(self.db.dialect).row("t", self._table_columns(table))
+        recorded = self.db.execute(
+            "INSERT INTO change (changeset_id, table_name, row_id, action, before_json, after_json) "
+            f"SELECT ?, ?, t.id, 'delete', {values}, NULL FROM {table} t WHERE {where} ORDER BY t.id",
+            [self._changeset(), table, *params],
+        ).rowcount
+        if not recorded:
+            return 0
+        if table == "activity":
+            from campaign_cli.storage import summary
+
+            totals = summary.set_based(self.db, where, params)
+        else:
+            totals = nullcontext()
+        with totals, self._bulk(table, recorded):
+            self.db.execute(f"DELETE FROM {table} WHERE {where}", params)
+        return recorded
 
     def restore(self, table: str, row: dict[str, Any]) -> None:
         """Put back a deleted row with its old id (used by undo)."""
@@ -1151,6 +1205,20 @@ def translate_postgres_error(exc: BaseException, statement: str = "") -> Campaig
     constraint = getattr(diag, "constraint_name", None) or ""
     if isinstance(exc, errors.InsufficientPrivilege):
         verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+        if "row-level security" in str(exc):
+            return StorageError(
+                _(
+                    "your database role may not write to this campaign: on this server each office changes only "
+                    "the campaigns it was granted (ask the administrator:  campaign access list)"
+                )
+            )
+        if verb in ("INSERT", "WITH") and re.search(r'\btable "?campaign"?\s*$', _first_line(exc)):
+            return StorageError(
+                _(
+                    "your database role may not create campaigns here: on a shared server  campaign init  and  "
+                    "campaign import  run as the database's owner role (see docs/postgresql.md)"
+                )
+            )
         if verb in ("CREATE", "ALTER", "DROP"):
             return StorageError(
                 _(
