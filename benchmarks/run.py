@@ -192,6 +192,17 @@ class Pair:
             return "n/a"
         return "PASS" if result else "FAIL"
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "target": self.target,
+            "verdict": self.verdict(),
+            "ratio": self.ratio(),
+            "campaign": self.a.as_dict(),
+            "reference": self.b.as_dict() if self.b else None,
+            "skipped": self.skipped,
+        }
+
     def commands(self) -> list[Command]:
         return [command for command in (self.a, self.b) if command is not None]
 
@@ -1184,32 +1195,8 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
             ]
             if pairs_wanted
             else [],
-            "pairs": [
-                {
-                    "name": pair.name,
-                    "target": pair.target,
-                    "verdict": pair.verdict(),
-                    "ratio": pair.ratio(),
-                    "campaign": pair.a.as_dict(),
-                    "reference": pair.b.as_dict() if pair.b else None,
-                    "skipped": pair.skipped,
-                }
-                for pair in others
-            ]
-            if pairs_wanted
-            else [],
-            "long_lists": [
-                {
-                    "name": pair.name,
-                    "target": pair.target,
-                    "verdict": pair.verdict(),
-                    "ratio": pair.ratio(),
-                    "campaign": pair.a.as_dict(),
-                    "reference": pair.b.as_dict() if pair.b else None,
-                    "skipped": pair.skipped,
-                }
-                for pair in lists
-            ],
+            "pairs": [pair.as_dict() for pair in others] if pairs_wanted else [],
+            "long_lists": [pair.as_dict() for pair in lists],
             "scaling": [
                 {"logs": logs, **{name: {"verdict": pair.verdict(), **pair.a.as_dict()} for name, pair in row.items()}}
                 for logs, row in scaling

@@ -12,18 +12,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from checks import one_line_error
 from conftest import database_url, db_rows, db_snapshot
 
 ELECTION_2026 = "15/3/2026"
 AS_OF = "25/2/2026"
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    return lines[0]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from checks import one_line_error
 
 from campaign_cli.cli.render import document as rendering
 from campaign_cli.cli.render import pdf
@@ -36,13 +37,6 @@ def signature_lines(document) -> list[str]:
     """The signature column: titles, then the name."""
     signer = document.tables[-1].rows[0].cells[1]
     return [plain(p.text) for p in signer.paragraphs if p.text]
-
-
-def one_line_error(result) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 def write_docx(cli, tmp_path: Path, *args: str, name: str = "r.docx", as_of: str = AS_OF, kind: str = "weekly"):
@@ -198,6 +192,7 @@ def test_bad_proposals_are_one_line_and_write_nothing(sample, tmp_path: Path, co
     assert not path.exists()
 
 
+@pytest.mark.pdf_tools
 def test_a_pdf_leaves_out_section_iv_without_proposals_and_says_so(sample, tmp_path: Path, monkeypatch):
     caught = CaughtConversion(monkeypatch, frozenset({"Liberation Serif"}))
     result = sample("--as-of", AS_OF, "report", "weekly", "--format", "pdf", "--output", tmp_path / "r.pdf",
@@ -230,6 +225,7 @@ def test_a_pdf_leaves_out_section_iv_without_proposals_and_says_so(sample, tmp_p
         (None, "Times New Roman", False),  # no fontconfig: LibreOffice on Windows or macOS finds Times
     ],
 )
+@pytest.mark.pdf_tools
 def test_the_pdf_is_set_in_times_or_a_twin_with_vietnamese_letters(sample, tmp_path, monkeypatch,
                                                                     families, font, warns):
     caught = CaughtConversion(monkeypatch, families)
@@ -248,6 +244,7 @@ def test_the_docx_stays_in_times_new_roman_where_it_is_missing(sample, tmp_path:
     assert fonts_of(document) == {"Times New Roman"}
 
 
+@pytest.mark.pdf_tools
 def test_fontconfig_tells_which_fonts_have_vietnamese_letters(tmp_path: Path, monkeypatch):
     """The real fc-list: Liberation Serif 2 (installed by .ci/run) qualifies; hidden, nothing replaces it."""
     pdf.vietnamese_fonts.cache_clear()
@@ -280,6 +277,7 @@ def pdf_text(path: Path) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.pdf_tools
 def test_the_pdf_of_a_2026_commune_keeps_the_lines_of_the_layout(commune, tmp_path: Path):
     path = tmp_path / "tuan-9.pdf"
     result = commune("--as-of", WEEK_9, "report", "weekly", "--format", "pdf", "--output", path,
@@ -309,6 +307,7 @@ def test_the_pdf_of_a_2026_commune_keeps_the_lines_of_the_layout(commune, tmp_pa
 
 
 @pytest.mark.slow
+@pytest.mark.pdf_tools
 def test_the_final_pdf_of_the_sample(sample, tmp_path: Path):
     path = tmp_path / "tong-ket.pdf"
     sample("--as-of", "30/5/2021", "report", "final", "--format", "pdf", "--output", path, "--signer", "tuan",
@@ -445,12 +444,14 @@ def test_sections_and_parts_plug_in_and_are_numbered_in_order(sample, tmp_path: 
     assert "3. Địa bàn đã tuyên truyền" in lines
 
 
+@pytest.mark.pdf_tools
 def test_soffice_and_poppler_are_installed_for_these_tests():
     """.ci/run installs them: a PDF test must run, not skip."""
     assert pdf.find_office() and shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("fc-list")
 
 
 @pytest.mark.slow
+@pytest.mark.pdf_tools
 def test_the_readme_examples_make_the_documents(cli, tmp_path: Path, monkeypatch):
     from test_readme import run_block, shell_block
 

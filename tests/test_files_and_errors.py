@@ -736,14 +736,14 @@ from campaign_cli.storage import db as storage
 from campaign_cli.cli.main import main
 
 admin, url, schema, path = sys.argv[1:5]
-real = storage.Transaction._insert_many_returning
+real = storage.Transaction._insert_many_copy  # the path bulk log inserts take on PostgreSQL
 
-def cut_off(self, statement, rows):
+def cut_off(self, *args):
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", (schema,))
-    return real(self, statement, rows)
+    return real(self, *args)
 
-storage.Transaction._insert_many_returning = cut_off
+storage.Transaction._insert_many_copy = cut_off
 sys.argv = ["campaign", "--db", url, "--as-of", "30/4/2021", "log", "import", path]
 main()
 """

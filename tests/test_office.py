@@ -259,6 +259,7 @@ def test_pdf_without_libreoffice_is_a_one_line_error(sample, tmp_path: Path, mon
 
 
 @pytest.mark.slow
+@pytest.mark.pdf_tools
 def test_pdf_through_libreoffice(sample, tmp_path: Path):
     """LibreOffice and poppler-utils are installed by .ci/run: this test never skips."""
     path = tmp_path / "r.pdf"

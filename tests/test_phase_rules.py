@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from checks import one_line_error
 from conftest import db_snapshot
 
 AS_OF = "25/2/2026"
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    return lines[0]
 
 
 @pytest.fixture

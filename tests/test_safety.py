@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+from checks import DELETE, export_document, one_line_error
 from conftest import db_snapshot, open_database
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -76,14 +77,6 @@ def stored_version(path: Path) -> int:
         return int(conn.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()[0])
     finally:
         conn.close()
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    return lines[0]
 
 
 def run_campaign(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -617,32 +610,6 @@ def test_import_refuses_a_campaign_name_already_there(fresh, tmp_path):
     assert "already has a campaign named 'Thử nghiệm'" in error and "--name" in error
 
 
-def _document(**changes):
-    document = {
-        "format": "campaign-export",
-        "version": 1,
-        "campaign": {"name": "Nhập", "election_day": "2021-05-23"},
-        "phases": [{"id": 1, "number": 1, "name": "Đợt 1", "start": "2021-02-01", "end": "2021-04-30"}],
-        "units": [{"id": 1, "name": "Đài truyền thanh", "short": "Đài TT"}],
-        "members": [{"id": 1, "name": "Nguyễn Văn A", "unit_id": 1}],
-        "activity_types": [{"id": 1, "code": "poster", "label_vi": "áp phích", "label_en": "poster", "unit": "tờ"}],
-        "tasks": [{"id": 1, "phase_id": 1, "title": "Treo áp phích", "type_id": 1,
-                   "assignments": [{"role": "lead", "member_id": 1}]}],
-        "activities": [{"id": 1, "date": "2021-04-01", "type_id": 1, "quantity": 3, "task_id": 1, "member_id": 1}],
-    }
-    for path, value in changes.items():
-        target = document
-        keys = path.split(".")
-        for key in keys[:-1]:
-            target = target[int(key)] if isinstance(target, list) else target[key]
-        if value is _DELETE:
-            del target[keys[-1]]
-        else:
-            target[keys[-1]] = value
-    return document
-
-
-_DELETE = object()
 
 
 @pytest.mark.parametrize(
@@ -661,7 +628,7 @@ _DELETE = object()
         ({"members.0.unit_id": 2}, "members[0].unit_id: there is no unit with id 2"),
         ({"activities.0.quantity": -1}, "activities[0].quantity: the quantity must be more than zero, not -1"),
         ({"activities.0.quantity": True}, "activities[0].quantity: must be a number"),
-        ({"activities.0.type_id": _DELETE}, "activities[0]: the field 'type_id' is missing"),
+        ({"activities.0.type_id": DELETE}, "activities[0]: the field 'type_id' is missing"),
         ({"phases": [{"id": 1, "number": 1, "name": "A", "start": "2021-02-01", "end": "2021-04-30"},
                      {"id": 1, "number": 2, "name": "B", "start": "2021-05-01"}]}, "phases[1].id: 1 is used twice"),
         ({"phases": [{"id": 1, "number": 1, "name": "A", "start": "2021-02-01", "end": "2021-04-30"},
@@ -672,14 +639,14 @@ _DELETE = object()
 def test_import_checks_everything_before_writing(fresh, isolated_environment, tmp_path, changes, message):
     before = db_snapshot(isolated_environment)
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps(_document(**changes), ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(export_document(**changes), ensure_ascii=False), encoding="utf-8")
     error = one_line_error(fresh("import", path))
     assert message in error
     assert db_snapshot(isolated_environment) == before
 
 
 def test_import_reads_standard_input_and_rejects_non_json(cli, tmp_path):
-    cli("import", "-", input=json.dumps(_document()), ok=True)
+    cli("import", "-", input=json.dumps(export_document()), ok=True)
     tasks = cli.json("task", "list")
     assert [task["title"] for task in tasks] == ["Treo áp phích"]
     (tmp_path / "x.json").write_text("{oops", encoding="utf-8")

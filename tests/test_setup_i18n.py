@@ -33,8 +33,8 @@ def vietnamese(cli):
 def test_usage_errors_follow_the_campaign(vietnamese):
     result = run("task", "add")
     assert result.returncode == 2
-    assert result.stderr.splitlines()[0] == "Cách dùng: campaign task add [TÙY CHỌN] TITLE"
-    assert "Lỗi: Thiếu tham số 'TITLE'." in result.stderr
+    assert result.stderr.splitlines()[0] == "Cách dùng: campaign task add [TÙY CHỌN] TÊN_VIỆC"
+    assert "Lỗi: Thiếu tham số 'TÊN_VIỆC'." in result.stderr
     result = run("task", "list", "--bogus")
     assert result.stderr.splitlines()[-1] == "Lỗi: Không có tùy chọn --bogus"
     helped = run("member", "--help").stdout

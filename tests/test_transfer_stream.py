@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from checks import export_document
 from conftest import db_rows, db_snapshot, open_database
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -36,25 +37,7 @@ def one_line_error(result) -> str:
 
 
 def small_document(**changes):
-    document = {
-        "format": "campaign-export",
-        "version": 1,
-        "campaign": {"name": "Nhập", "election_day": "2021-05-23"},
-        "phases": [{"id": 1, "number": 1, "name": "Đợt 1", "start": "2021-02-01", "end": "2021-04-30"}],
-        "units": [{"id": 1, "name": "Đài truyền thanh", "short": "Đài TT"}],
-        "members": [{"id": 1, "name": "Nguyễn Văn A", "unit_id": 1}],
-        "activity_types": [{"id": 1, "code": "poster", "label_vi": "áp phích", "label_en": "poster", "unit": "tờ"}],
-        "tasks": [{"id": 1, "phase_id": 1, "title": "Treo áp phích", "type_id": 1, "target": 10,
-                   "assignments": [{"role": "lead", "member_id": 1}]}],
-        "activities": [{"id": 1, "date": "2021-04-01", "type_id": 1, "quantity": 3, "task_id": 1, "member_id": 1}],
-    }
-    for path, value in changes.items():
-        target = document
-        keys = path.split(".")
-        for key in keys[:-1]:
-            target = target[int(key)] if isinstance(target, list) else target[key]
-        target[keys[-1]] = value
-    return document
+    return export_document(**{"tasks.0.target": 10, **changes})
 
 
 # -- the writer ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
+from checks import one_line_error
 from conftest import db_rows, db_snapshot, open_database
 
 from campaign_cli.cli import safety
@@ -20,14 +21,6 @@ AS_OF = ("--as-of", "30/6/2021")
 
 def data_only(snapshot: dict) -> dict:
     return {table: rows for table, rows in snapshot.items() if table not in HISTORY_TABLES}
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    return lines[0]
 
 
 def write_log_csv(path: Path, rows: int, member: str = "Trần Minh Đức") -> Path:

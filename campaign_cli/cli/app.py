@@ -237,7 +237,7 @@ def root(
 #: tests/test_startup.py checks that this map and the tree agree.
 #: Noun groups (``campaign task ...``): the command word and the module whose ``app`` it is.
 NOUN_GROUPS = {
-    "phase": "phase", "unit": "unit", "member": "member", "task": "task", "log": "log", "type": "types",
+    "phase": "phase", "unit": "unit", "member": "member", "task": "task", "log": "log", "type": "activity_types",
     "access": "access",
 }  # fmt: skip
 #: Commands that modules put on the root app themselves (``register(app)``), and where they live.

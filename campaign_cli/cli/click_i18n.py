@@ -10,7 +10,9 @@ through :func:`campaign_cli.i18n.gettext`:
 * the usage line prefix, the help texts of options typer and Click add
   themselves (``--help``, ``--install-completion``) and of every parameter;
 * usage errors: the ``Error:`` line, the ``Try ... for help.`` hint and the
-  messages themselves, recognised by the patterns in :func:`translate_message`.
+  messages themselves, recognised by the patterns in :func:`translate_message`;
+* the placeholders of options and arguments (``--due DATE`` reads ``--due NGÀY``),
+  the same words the Vietnamese messages use (``campaign task edit MÃ``).
 
 In English every patched function gives what typer gave, except that usage
 lines write a required argument plainly (``TITLE``, where typer writes
@@ -29,7 +31,7 @@ from typing import Any
 import typer
 
 from campaign_cli import i18n
-from campaign_cli.i18n import N_, _
+from campaign_cli.i18n import N_, NP_, _
 
 _installed = False
 
@@ -50,6 +52,19 @@ TYPER_MESSAGES = (
     N_("Install completion for the current shell."),
     N_("Show completion for the current shell, to copy it or customize the installation."),
 )
+
+#: The placeholders of options and arguments (``--due DATE``), translated in context
+#: "metavar" word by word; choices (``vi|en``) and words not listed stay as written.
+METAVARS = (
+    NP_("metavar", "ABBR"), NP_("metavar", "CAMPAIGN"), NP_("metavar", "CODE"), NP_("metavar", "DATE"),
+    NP_("metavar", "FILE"), NP_("metavar", "ID"), NP_("metavar", "LEVEL"), NP_("metavar", "M"),
+    NP_("metavar", "MEMBER"), NP_("metavar", "MEMBER_OR_UNIT"), NP_("metavar", "M_OR_U"), NP_("metavar", "N"),
+    NP_("metavar", "NAME"), NP_("metavar", "NN"), NP_("metavar", "NUMBER"), NP_("metavar", "PATH_OR_URL"),
+    NP_("metavar", "QTY"), NP_("metavar", "RECIPIENT"), NP_("metavar", "STATUS"), NP_("metavar", "TEXT"),
+    NP_("metavar", "TITLE"), NP_("metavar", "TYPE"), NP_("metavar", "U"), NP_("metavar", "UNIT"),
+    NP_("metavar", "WEEK"), NP_("metavar", "file"), NP_("metavar", "str"), NP_("metavar", "int range"),
+)  # fmt: skip
+_METAVAR_WORD = re.compile(r"<(?P<type>[a-z ]+)>|(?P<word>[A-Z][A-Z_]*)")
 
 
 def install() -> None:
@@ -78,6 +93,8 @@ def install() -> None:
 
     for cls in (core.TyperOption, core.TyperArgument):
         cls.get_help_record = _translating_help_record(cls.get_help_record)
+    option_metavar = core.TyperOption.make_metavar
+    core.TyperOption.make_metavar = lambda self, ctx: translate_metavar(option_metavar(self, ctx))
 
     def click_exception_show(self, file: Any = None) -> None:
         echo(
@@ -115,9 +132,22 @@ def usage_arguments(args: str) -> str:
     return args.replace("[OPTIONS]", _("[OPTIONS]")).replace("COMMAND [ARGS]...", _("COMMAND [ARGS]..."))
 
 
+def translate_metavar(metavar: str) -> str:
+    """``DATE``, ``[N]``, ``TEXT|@FILE``, ``<file>`` in the current language."""
+    if i18n.current_language() == "en":
+        return metavar
+
+    def word(match: re.Match) -> str:
+        if match["type"]:
+            return f"<{i18n.pgettext('metavar', match['type'])}>"
+        return i18n.pgettext("metavar", match["word"])
+
+    return _METAVAR_WORD.sub(word, metavar)
+
+
 def _plain_argument_metavar(self, ctx: Any, *, usage: bool = False) -> str:
     """An argument as usage lines write it: ``TITLE``, ``[NAME]`` (typer writes ``{TITLE}`` and ``[name]``)."""
-    var = self.metavar if self.metavar is not None else (self.name or "").upper()
+    var = translate_metavar(self.metavar if self.metavar is not None else (self.name or "").upper())
     if self.nargs != 1 and not var.endswith("..."):
         var += "..."
     if not usage or var.startswith("[") or self.required:
@@ -156,7 +186,10 @@ _QUOTED = r"('[^']*'|\"[^\"]*\")"
 def _rules():
     """(pattern, translation) pairs over the English messages of Click and typer."""
     return [
-        (r"Missing argument (?P<name>.+?)\.(?P<rest>.*)", lambda m: _("Missing argument {name}.").format(**m)),
+        (
+            r"Missing argument (?P<name>.+?)\.(?P<rest>.*)",
+            lambda m: _("Missing argument {name}.").format(name=translate_metavar(m["name"])),
+        ),
         (r"Missing option (?P<name>.+?)\.(?P<rest>.*)", lambda m: _("Missing option {name}.").format(**m)),
         (r"Missing parameter (?P<name>.+?)\.(?P<rest>.*)", lambda m: _("Missing parameter {name}.").format(**m)),
         (r"Choose from:(?P<rest>.*)", lambda m: _("Choose from:")),
@@ -182,7 +215,7 @@ def _rules():
         (
             r"Invalid value for (?P<hint>.+?): (?P<message>.*)",
             lambda m: _("Invalid value for {hint}: {message}").format(
-                hint=m["hint"], message=translate_message(m["message"])
+                hint=translate_metavar(m["hint"]), message=translate_message(m["message"])
             ),
         ),
         (
@@ -193,7 +226,10 @@ def _rules():
             rf"(?P<value>{_QUOTED}) is not one of (?P<choices>.*)\.",
             lambda m: _("{value} is not one of {choices}.").format(**m),
         ),
-        (rf"(?P<value>{_QUOTED}) is not a valid integer\.", lambda m: _("{value} is not a whole number.").format(**m)),
+        (
+            rf"(?P<value>{_QUOTED}) is not a valid (?:integer|int range)\.",
+            lambda m: _("{value} is not a whole number.").format(**m),
+        ),
         (rf"(?P<value>{_QUOTED}) is not a valid float\.", lambda m: _("{value} is not a number.").format(**m)),
         (
             rf"(?P<value>{_QUOTED}) is not a valid boolean\.(?P<rest>.*)",

@@ -581,7 +581,7 @@ def _revert_group(ctx: Context, tx: Transaction, target: dict[str, Any], group: 
         raise _conflict(ctx, target, _change(ctx, where, params),
                         _("has an unknown kind of change {action!r}").format(action=action))
     try:
-        with tx.savepoint("revert_group"):
+        with tx.savepoint("revert_group"), _log_totals(ctx, table, every, params, group.get("n", 0)):
             count = group.get("n", 0)
             if action == "insert":
                 tx.delete_rows(table, every, params, count)
@@ -602,6 +602,25 @@ def _revert_group(ctx: Context, tx: Transaction, target: dict[str, Any], group: 
         )
         for change in changes:
             _revert(ctx, tx, target, change)
+
+
+def _log_totals(ctx: Context, table: str, every: str, params: list[Any], count: int):
+    """Many log entries reverted at once: the log's totals follow set-based, not row by row.
+
+    Inside the savepoint: if the group falls back to row-by-row reverting, rolling
+    the savepoint back also undoes the triggers' suspension (SQLite: the dropped
+    triggers; PostgreSQL: the transaction-local setting), so the rows that follow
+    go through the triggers again.
+    """
+    from contextlib import nullcontext
+
+    from campaign_cli.storage.db import BULK_TOTALS
+
+    if table != "activity" or count < BULK_TOTALS:
+        return nullcontext()
+    from campaign_cli.storage import summary
+
+    return summary.set_based(ctx.db, f"a.id IN (SELECT ch.row_id FROM change ch WHERE {every})", params)
 
 
 def _change(ctx: Context, where: str, params: list[Any]) -> dict[str, Any]:
