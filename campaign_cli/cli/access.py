@@ -60,7 +60,9 @@ def access_grant(
     line = message.format(role=result["role"], campaign=result["campaign"]["name"])
     below = len(result["reads"]) - 1
     if below:
-        line += " " + ngettext("and read the campaign under it", "and read the {n} campaigns under it", below).format(n=below)
+        line += " " + ngettext(
+            "and read the campaign under it", "and read the {n} campaigns under it", below
+        ).format(n=below)
     done(line + ".")
     if result["bypasses"]:
         done(_("Warning: {role} is a superuser, has BYPASSRLS or owns the tables: it sees and changes every "

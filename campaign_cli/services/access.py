@@ -164,7 +164,8 @@ def revoke(ctx: Context, role: str, campaign: str) -> dict[str, Any]:
             stored = [
                 row[0]
                 for row in ctx.db.rows(
-                    f"SELECT role_name FROM {security.ACCESS_TABLE} WHERE campaign_id = ? AND lower(role_name) = lower(?)",
+                    f"SELECT role_name FROM {security.ACCESS_TABLE} "
+                    "WHERE campaign_id = ? AND lower(role_name) = lower(?)",
                     (target["id"], name),
                 )
             ]

@@ -485,8 +485,9 @@ class Transaction:
         ids = list(range(last - len(rows) + 1, last + 1))
         if self.db.row_security:
             # COPY FROM refuses tables under row-level security: INSERT, pipelined by psycopg.
+            marks = ", ".join("?" * (len(names) + 1))
             self.db.conn.cursor().executemany(
-                self.db.sql(f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({', '.join('?' * (len(names) + 1))})"),
+                self.db.sql(f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({marks})"),
                 [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)],
             )
             return ids

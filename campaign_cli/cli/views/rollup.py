@@ -129,7 +129,9 @@ def _footer(report: dict[str, Any]) -> list[str]:
     tasks = report["totals"]["tasks"]
     reported = sum(1 for child in children if child["reported_this_week"])
     return [
-        _("All of them: {total} tasks, {done} done, {overdue} overdue; {reported} of {count} reported this week.").format(
+        _(
+            "All of them: {total} tasks, {done} done, {overdue} overdue; {reported} of {count} reported this week."
+        ).format(
             total=tasks["total"], done=tasks["done"], overdue=tasks["overdue"], reported=reported, count=len(children)
         ),
         _(
