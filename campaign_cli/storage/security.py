@@ -17,7 +17,7 @@ into arrays of campaign ids; every policy tests a row's campaign against one
 of them. They run as the tables' owner (``SECURITY DEFINER``), so they read
 the grants and the campaign tree without the policies applying to
 themselves, with a fixed ``search_path``. A policy calls them in a scalar
-subquery, ``= ANY ((SELECT campaign_readable()))``, which PostgreSQL
+subquery, ``= ANY ((SELECT campaign_readable())::integer[])``, which PostgreSQL
 evaluates once per statement, not once per row.
 
 Tables without a ``campaign_id`` follow their parent row: an assignment its
@@ -93,8 +93,8 @@ def enabled(db: Database) -> bool:
 def statements(schema: str) -> list[str]:
     """The DDL that sets up (or refreshes) row-level security in ``schema``; idempotent."""
     path = f"SET search_path = {quote(schema)}, pg_temp"
-    readable = f"(SELECT {READABLE}())"
-    writable = f"(SELECT {WRITABLE}())"
+    readable = f"(SELECT {READABLE}())::integer[]"
+    writable = f"(SELECT {WRITABLE}())::integer[]"
     result = [
         f"CREATE TABLE IF NOT EXISTS {ACCESS_TABLE} ("
         "role_name TEXT NOT NULL, "
@@ -121,9 +121,9 @@ LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
   WHERE a.writable AND pg_has_role(session_user, r.oid, 'MEMBER')
 $$""",
         # The parent a campaign has now (the policy on campaign compares a changed row with it).
-        f"""CREATE OR REPLACE FUNCTION {STORED_PARENT}(campaign integer) RETURNS integer
+        f"""CREATE OR REPLACE FUNCTION {STORED_PARENT}(campaign_id integer) RETURNS integer
 LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-  SELECT parent_id FROM campaign WHERE id = campaign
+  SELECT c.parent_id FROM campaign c WHERE c.id = $1
 $$""",
         f"REVOKE ALL ON {ACCESS_TABLE} FROM PUBLIC",
     ]
