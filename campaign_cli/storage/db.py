@@ -149,6 +149,20 @@ class Database:
             self._conn.close()
             self._conn = None
 
+    def _unusable_schema_message(self) -> str:
+        """current_schema() is NULL: the schema searched is missing, or this role may not use it."""
+        hidden = self.scalar(
+            "SELECT n.nspname FROM pg_namespace n WHERE quote_ident(n.nspname) = ANY "
+            "(string_to_array(replace(current_setting('search_path'), ' ', ''), ',')) "
+            "AND NOT has_schema_privilege(n.oid, 'USAGE') LIMIT 1"
+        )
+        if hidden is None:
+            return missing_schema_message()
+        return _(
+            "your database role may not use the schema {schema}: ask the administrator for access "
+            "(campaign access grant ROLE --campaign C, see docs/postgresql.md)"
+        ).format(schema=hidden)
+
     def exists(self) -> bool:
         """True when the database already holds a campaign schema."""
         if self.path is not None and not os.path.exists(self.path):
@@ -157,7 +171,7 @@ class Database:
             # One round trip: a search_path naming no existing schema leaves current_schema() NULL.
             row = self.rows(f"SELECT current_schema() IS NULL, ({self._table_exists_sql()})", ("meta",))[0]
             if row[0]:
-                raise StorageError(missing_schema_message())
+                raise StorageError(self._unusable_schema_message())
             return row[1] is not None
         return self.scalar(self._table_exists_sql(), ("meta",)) is not None
 
