@@ -125,8 +125,9 @@ def run_shared(
         short = sorted(name for name, count in per_commune.items() if count != entries)
         facts.update(
             written=written, expected=expected, failures=len(failures), wall_seconds=round(wall, 1),
-            log_add_median_ms=round(statistics.median(times) * 1000), log_add_p95_ms=round(percentile(times, 0.95) * 1000),
-            log_add_max_ms=round(max(times) * 1000), communes_short=short[:10],
+            log_add_median_ms=round(statistics.median(times) * 1000),
+            log_add_p95_ms=round(percentile(times, 0.95) * 1000), log_add_max_ms=round(max(times) * 1000),
+            communes_short=short[:10],
         )  # fmt: skip
         if failures:
             facts["first_failures"] = sorted(set(failures))[:5]
@@ -176,8 +177,9 @@ def _fill(admin, schema: str, per_commune: int) -> None:
         f"INSERT INTO {s}.activity (campaign_id, on_date, type_id, quantity, place, note, created_at) "
         "SELECT c.id, DATE '2025-11-01' + (n * 7919 % 102), t.id, 1 + n % 9, '', '', '2026-01-01T00:00:00+00:00' "
         f"FROM {s}.campaign c JOIN LATERAL (SELECT COUNT(*) AS have FROM {s}.activity a WHERE a.campaign_id = c.id) h "
-        f"ON TRUE JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids FROM {s}.activity_type WHERE campaign_id = c.id) "
-        f"k ON TRUE, generate_series(1, {per_commune}) n, LATERAL (SELECT k.ids[1 + n % 19] AS id) t "
+        f"ON TRUE JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids FROM {s}.activity_type "
+        "WHERE campaign_id = c.id) k ON TRUE, "
+        f"generate_series(1, {per_commune}) n, LATERAL (SELECT k.ids[1 + n % 19] AS id) t "
         "WHERE c.parent_id IS NOT NULL AND n > h.have"
     )
     admin.execute(f"ANALYZE {s}.activity")
