@@ -65,8 +65,10 @@ SCALED = {
     "weekly": ("report", "weekly"),
     "weekly json": ("report", "weekly", "--format", "json"),
 }
-#: The groups of benchmarks --only can pick (others may add theirs).
-GROUPS = ("pairs", "scaling", "lists", "coverage")
+#: The groups of benchmarks --only can pick (others may add theirs); a run without --only runs DEFAULT_GROUPS.
+GROUPS = ("pairs", "scaling", "lists", "coverage", "shared")
+#: ``shared`` (issue 17, ``benchmarks/shared.py``) needs a PostgreSQL server: only when asked for.
+DEFAULT_GROUPS = ("pairs", "scaling", "lists", "coverage")
 #: Linear-growth check: noise allowed on a step (the larger of an absolute and a relative
 #: amount: passes on this kind of machine differ by up to 1.5x), and the factor on the per-row slope.
 LINEAR_SLACK_MS = 50.0
@@ -1012,7 +1014,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--import-rows", type=int, default=None, help="CSV rows for `log import` (default 100000)")
     parser.add_argument("--quick", action="store_true", help="small data and 3 runs: a smoke run of the runner")
     parser.add_argument(
-        "--only", help=f"run these groups only, comma-separated ({', '.join(GROUPS)}; default: all)"
+        "--only",
+        help=f"run these groups only, comma-separated ({', '.join(GROUPS)}; default: {', '.join(DEFAULT_GROUPS)}); "
+        "shared needs --db-url postgresql://... and a user that may create roles",
+    )
+    parser.add_argument("--shared-communes", type=int, default=100, help="shared: communes logging at once")
+    parser.add_argument("--shared-entries", type=int, default=20, help="shared: `log add` runs per commune")
+    parser.add_argument(
+        "--shared-rollup-entries", type=int, default=2_000, help="shared: log entries per commune for the roll-up"
     )
     parser.add_argument("--coverage-places", type=int, default=COVERAGE_PLACES,
                         help=f"places of the coverage group's registry (default {COVERAGE_PLACES:,})")
@@ -1067,7 +1076,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     unknown = [name for name in args.sources if name not in SOURCES]
     if unknown or not args.sources:
         parser.error(f"--sources: use {', '.join(SOURCES)}")
-    args.groups = [name.strip() for name in (args.only or ",".join(GROUPS)).split(",") if name.strip()]
+    args.groups = [name.strip() for name in (args.only or ",".join(DEFAULT_GROUPS)).split(",") if name.strip()]
     if any(name not in GROUPS for name in args.groups):
         parser.error(f"--only: use {', '.join(GROUPS)}")
     return args
@@ -1120,6 +1129,15 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
     if pairs_wanted or scaling_wanted:
         versus, others, scaling, data_facts = build_benchmarks(args, workdir, store, tw, tw_reason)
         facts.update(data_facts)
+    shared_text = ""
+    if "shared" in args.groups:
+        from shared import run_shared
+
+        print(f"shared: {args.shared_communes} communes x {args.shared_entries} `log add` at once ...", flush=True)
+        shared_text, facts["shared"] = run_shared(
+            args.db_url or "", campaign_argv(), communes=args.shared_communes, entries=args.shared_entries,
+            rollup_entries=args.shared_rollup_entries, runs=args.runs, base_env=base_env("UTC"),
+        )  # fmt: skip
     lists: list[Pair] = []
     if "lists" in args.groups:
         lists, list_facts = build_long_lists(args, workdir, tw, tw_reason)
@@ -1141,8 +1159,9 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
             if not (store.postgres and logs != args.logs):
                 groups.append([pair.a for pair in row.values()])
     loads: list[float] = []
-    print(f"timing: {args.runs} passes + 1 warm-up, as of {AS_OF} ...", flush=True)
-    run_passes(groups, args.runs, scratch, max_load=args.max_load, loads=loads)
+    if groups:
+        print(f"timing: {args.runs} passes + 1 warm-up, as of {AS_OF} ...", flush=True)
+        run_passes(groups, args.runs, scratch, max_load=args.max_load, loads=loads)
     if store.postgres and scaling_wanted:
         for logs, row in scaling:
             if logs == args.logs:
@@ -1195,6 +1214,9 @@ def _main(args: argparse.Namespace, workdir: Path, scratch: Path) -> int:
         if rendering:
             print("Rendering at each size:")
             print("\n".join(rendering))
+    if shared_text:
+        print()
+        print(shared_text)
     elapsed = time.perf_counter() - started
     load = os.getloadavg()
     facts["load average after"] = " ".join(f"{value:.1f}" for value in load)

@@ -313,24 +313,27 @@ def test_move_phases_refuses_overlaps(cli):
 def test_parent_campaigns(cli):
     cli("init", "Tỉnh Ninh Bình", "--election-day", ELECTION_2026, "--level", "province", ok=True)
     cli("init", "Xã Gia Vân", "--election-day", ELECTION_2026, "--parent", "ninh binh", ok=True)
-    assert settings(cli)["parent"] == {"id": 1, "name": "Tỉnh Ninh Bình", "level": "province"}
+    # commands act on the newest campaign not filed under another: the province (issue 17)
+    assert settings(cli)["name"] == "Tỉnh Ninh Bình"
+    assert settings(cli, "--campaign", "Gia Vân")["parent"] == {"id": 1, "name": "Tỉnh Ninh Bình", "level": "province"}
     assert settings(cli, "--campaign", "1")["children"] == [{"id": 2, "name": "Xã Gia Vân", "level": "commune"}]
     cli("init", "Xã Gia Hưng", "--election-day", ELECTION_2026, ok=True)
-    cli("config", "--parent", "1", ok=True)
-    assert settings(cli)["parent"]["name"] == "Tỉnh Ninh Bình"
+    cli("config", "--parent", "1", ok=True)  # the newest top-level campaign: Gia Hưng
+    hung = ("--campaign", "Gia Hưng")
+    assert settings(cli, *hung)["parent"]["name"] == "Tỉnh Ninh Bình"
     # Refused: itself, a loop, a parent not above it, a level no longer above a child.
     assert "its own parent" in one_line_error(cli("--campaign", "1", "config", "--parent", "1"))
     error = one_line_error(cli("--campaign", "1", "config", "--parent", "Gia Hưng"))
     assert "under this campaign already" in error
-    error = one_line_error(cli("config", "--parent", "Gia Vân"))
+    error = one_line_error(cli(*hung, "config", "--parent", "Gia Vân"))
     assert "'Xã Gia Vân' is a commune-level campaign" in error
     error = one_line_error(cli("--campaign", "1", "config", "--level", "commune"))
     assert "is under this campaign" in error
-    assert "no campaign matches 'zz'" in one_line_error(cli("config", "--parent", "zz"))
-    cli("config", "--parent", "none", ok=True)
-    assert settings(cli)["parent"] is None
-    cli("undo", ok=True)
-    assert settings(cli)["parent"]["id"] == 1
+    assert "no campaign matches 'zz'" in one_line_error(cli(*hung, "config", "--parent", "zz"))
+    cli(*hung, "config", "--parent", "none", ok=True)
+    assert settings(cli, *hung)["parent"] is None
+    cli(*hung, "undo", ok=True)
+    assert settings(cli, *hung)["parent"]["id"] == 1
 
 
 def test_config_needs_a_campaign(cli):

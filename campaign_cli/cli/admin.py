@@ -82,8 +82,10 @@ def init(
     chosen = [bool(name), sample, from_file is not None]
     if sum(chosen) != 1:
         raise typer.BadParameter(_("give either NAME --election-day DATE, or --sample, or --from FILE"))
-    if name and election_day is None:
-        raise typer.BadParameter(_("a new campaign needs --election-day DATE"), param_hint="--election-day")
+    if name and election_day is None and parent is None:
+        raise typer.BadParameter(
+            _("a new campaign needs --election-day DATE (under --parent P it takes P's)"), param_hint="--election-day"
+        )
     if not name and (level or parent or campaign_lang or election_day):
         raise typer.BadParameter(
             _("--election-day, --level, --lang and --parent go with NAME; a plan file holds its own settings")
@@ -126,12 +128,29 @@ def init(
     )
     count = campaign_count(service)
     if count > 1:
+        _say_default(service, campaign, count)
+
+
+def _say_default(service, campaign, count: int) -> None:
+    """Which campaign commands now act on: the new one, or (under a parent) the newest top-level one."""
+    from campaign_cli.services.context import find_campaign
+
+    default = find_campaign(service.db)
+    if default["id"] == campaign["id"]:
         done(
             _(
                 "The database now holds {count} campaigns; {name!r}, the newest, is the default: pick another "
                 "with  campaign --campaign NAME ...  or CAMPAIGN_NAME"
             ).format(count=count, name=campaign["name"])
         )
+        return
+    parent = service.db.scalar("SELECT name FROM campaign WHERE id = ?", (campaign["parent_id"],))
+    done(
+        _(
+            "{name!r} is filed under {parent!r}. Commands act on {default!r}, the newest campaign not filed under "
+            "another; reach this one with  campaign --campaign {id} ...  or CAMPAIGN_NAME"
+        ).format(name=campaign["name"], parent=parent, default=default["name"], id=campaign["id"])
+    )
 
 
 def _campaign_language(ctx: typer.Context, given: Optional[str]) -> str:

@@ -239,6 +239,7 @@ def root(
 NOUN_GROUPS = {
     "phase": "phase", "unit": "unit", "member": "member", "task": "task", "log": "log", "type": "activity_types",
     "place": "place",
+    "access": "access",
 }  # fmt: skip
 #: Commands that modules put on the root app themselves (``register(app)``), and where they live.
 ROOT_COMMANDS = {

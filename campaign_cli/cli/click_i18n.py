@@ -61,6 +61,7 @@ METAVARS = (
     NP_("metavar", "MEMBER"), NP_("metavar", "MEMBER_OR_UNIT"), NP_("metavar", "M_OR_U"), NP_("metavar", "N"),
     NP_("metavar", "NAME"), NP_("metavar", "NN"), NP_("metavar", "NUMBER"), NP_("metavar", "PATH_OR_URL"),
     NP_("metavar", "QTY"), NP_("metavar", "RECIPIENT"), NP_("metavar", "STATUS"), NP_("metavar", "TEXT"),
+    NP_("metavar", "ROLE"),
     NP_("metavar", "TITLE"), NP_("metavar", "TYPE"), NP_("metavar", "U"), NP_("metavar", "UNIT"),
     NP_("metavar", "WEEK"), NP_("metavar", "file"), NP_("metavar", "str"), NP_("metavar", "int range"),
     NP_("metavar", "KIND"), NP_("metavar", "PARENT"), NP_("metavar", "PLACE"),

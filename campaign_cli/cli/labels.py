@@ -32,6 +32,7 @@ _STATE = {
     "complete": N_("complete"),
     "upcoming": N_("upcoming"),
     "no_tasks": N_("no tasks"),
+    "finished": N_("finished"),
 }
 _PARTY_KIND = {"member": N_("member"), "unit": N_("unit")}
 _LEVEL = {"province": N_("province"), "district": N_("district"), "commune": N_("commune")}

@@ -30,7 +30,9 @@ FailOnOverdueOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     app.command("status")(status)
-    report_app = new_typer(_("Reports: weekly, per phase, per member, burndown, timeline and coverage by place."))
+    report_app = new_typer(
+        _("Reports: weekly, per phase, per member, burndown, timeline, coverage by place and a parent's roll-up.")
+    )
     report_app.command("weekly")(report_weekly)
     report_app.command("phase")(report_phase)
     report_app.command("member")(report_member)
@@ -38,6 +40,7 @@ def register(app: typer.Typer) -> None:
     report_app.command("timeline")(report_timeline)
     report_app.command("final")(doc.report_final)
     report_app.command("coverage")(report_coverage)
+    report_app.command("rollup")(report_rollup)
     app.add_typer(report_app, name="report")
 
 
@@ -237,6 +240,37 @@ def report_coverage(
         level=level.strip().lower() if level else None, within=within, lang=lang,
     )
     show(coverage_view(report, lang), fmt, output)
+
+
+def report_rollup(
+    ctx: typer.Context,
+    week: Annotated[
+        Optional[str],
+        typer.Option(
+            "--week",
+            metavar="WEEK",
+            help=_("2021-W17, any date in the week, or this, last, next (default: the as-of week)."),
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    fail_on_overdue: FailOnOverdueOption = False,
+) -> None:
+    """On a parent campaign: one row per campaign under it (a province's communes), those behind first."""
+    from campaign_cli import i18n
+    from campaign_cli.cli.views.rollup import rollup_view
+    from campaign_cli.services.dates import DateError, parse_week
+    from campaign_cli.services.rollup import rollup_report
+
+    service = service_context(ctx)
+    try:
+        start, end = parse_week(week if week is not None else "this", service.today)
+    except DateError as exc:
+        raise DateError(f"--week: {exc}") from None
+    lang = i18n.current_language()
+    report = rollup_report(service, start, end, lang=lang)
+    show(rollup_view(report, lang), fmt, output)
+    _fail_if_overdue(fail_on_overdue, report["totals"]["tasks"]["overdue"])
 
 
 def _fail_if_overdue(enabled: bool, count: int) -> None:

@@ -234,6 +234,15 @@ def import_(
         typer.Option("--format", "-f", help=_("json (a campaign export) or taskwarrior (task export output).")),
     ] = ImportFormat.json,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_("taskwarrior: check and count, write nothing."))] = False,
+    parent: Annotated[
+        Optional[str],
+        typer.Option(
+            "--parent",
+            metavar="CAMPAIGN",
+            help=_("File the campaign under this one (a commune's export at its province); a later export of "
+                   "the same campaign replaces the copy."),
+        ),
+    ] = None,
 ) -> None:
     """Read an exported campaign into this database (new ids; all or nothing), or Taskwarrior tasks into this campaign."""  # noqa: E501
     from campaign_cli.services.transfer import import_campaign
@@ -241,10 +250,31 @@ def import_(
     if fmt == ImportFormat.taskwarrior:
         import_taskwarrior_tasks(service_context(ctx), file, dry_run)
         return
-    service = service_context(ctx, must_exist=False)
-    result = import_campaign(service, file, name=name)
+    if parent is not None and fmt != ImportFormat.json:
+        raise typer.BadParameter(_("--parent goes with a campaign export (--format json)"), param_hint="--parent")
+    service = service_context(ctx, must_exist=parent is not None)
+    result = import_campaign(service, file, name=name, parent=parent)
     speak_language_of(ctx, result["campaign"])
+    if result["unchanged"]:
+        done(
+            _("{name!r} under {parent!r} already holds what the file holds: nothing changed.").format(
+                name=result["campaign"]["name"], parent=result["parent"]["name"]
+            )
+        )
+        return
     counts = result["counts"]
+    if result["replaced"]:
+        done(
+            _(
+                "Replaced the copy of {name!r} under {parent!r} with the file's: {phases} phases, {units} units, "
+                "{members} members, {tasks} tasks, {entries} log entries"
+            ).format(
+                name=result["campaign"]["name"], parent=result["parent"]["name"], phases=counts["phases"],
+                units=counts["units"], members=counts["members"], tasks=counts["tasks"],
+                entries=counts["activities"],
+            )
+        )
+        return
     message = _(
         "Imported campaign {name!r} into {db}: {phases} phases, {units} units, {members} members, {tasks} tasks, "
         "{entries} log entries"
@@ -260,6 +290,8 @@ def import_(
             entries=counts["activities"],
         )
     )
+    if result["parent"] is not None:
+        done(_("Filed under {parent!r}: see  campaign report rollup").format(parent=result["parent"]["name"]))
 
 
 def speak_language_of(ctx: typer.Context, campaign) -> None:

@@ -26,6 +26,7 @@ class AppState:
     argv: list[str] = field(default_factory=list)
     _context: Any = None
     _prepared: bool = False
+    _actor_checked: bool = False
 
     @property
     def url(self) -> str:
@@ -58,6 +59,10 @@ class AppState:
                 command=" ".join(["campaign", *self.argv]),
                 campaign_selector=self.campaign,
             )
+        if self.user is None and self._context.db.dialect == "postgresql" and not self._actor_checked:
+            # On a shared server the history names the role that logged in, unless --user says otherwise.
+            self._actor_checked = True
+            self._context.actor = system_actor(self._context.db.login_role())
         explicit_language = bool(self.lang or i18n.explicit_language())
         if must_exist and not self._prepared:
             prepare_existing(self._context, explicit_language=explicit_language)
@@ -73,6 +78,7 @@ class AppState:
             self._context.db.close()
             self._context = None
             self._prepared = False
+            self._actor_checked = False
 
 
 def system_actor(name: str) -> str:
@@ -188,7 +194,13 @@ def campaign_language(argv: list[str], environ) -> str | None:
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
         try:
-            rows = conn.execute("SELECT id, name, lang FROM campaign ORDER BY id DESC").fetchall()
+            try:  # the default first: the newest not filed under another (services/context.py)
+                rows = conn.execute(
+                    "SELECT id, name, lang FROM campaign c ORDER BY "
+                    "CASE WHEN EXISTS (SELECT 1 FROM campaign p WHERE p.id = c.parent_id) THEN 1 ELSE 0 END, id DESC"
+                ).fetchall()
+            except sqlite3.OperationalError:  # a database from before schema 3: no parents
+                rows = conn.execute("SELECT id, name, lang FROM campaign ORDER BY id DESC").fetchall()
         finally:
             conn.close()
     except sqlite3.Error:

@@ -11,6 +11,7 @@ from campaign_cli.errors import Conflict, Invalid, NoCampaign, NotFound
 from campaign_cli.i18n import N_, _
 from campaign_cli.services import validate
 from campaign_cli.services.context import Context, find_campaign
+from campaign_cli.services.dates import coerce_date
 from campaign_cli.services.text import fold
 from campaign_cli.storage.db import Transaction, utc_now
 from campaign_cli.vocabulary import Level, codes, default_level, levels_for
@@ -222,6 +223,13 @@ def check_parent(ctx: Context, campaign_id: int | None, level: str, parent_id: i
     return parent
 
 
+def level_below(level: str, election_day: dt.date) -> str | None:
+    """The level just below ``level`` among those of an election on ``election_day`` (None: the default)."""
+    allowed = sorted(codes_of(levels_for(election_day)), key=lambda code: LEVEL_RANK.get(code, 0))
+    below = [code for code in allowed if LEVEL_RANK.get(code, 0) > LEVEL_RANK.get(level, 0)]
+    return below[0] if below else None
+
+
 def check_children(ctx: Context, campaign_id: int, level: str) -> None:
     """A new level must stay above the campaigns under this one."""
     for child in ctx.db.dicts(
@@ -250,7 +258,7 @@ def init_campaign(
     ctx: Context,
     *,
     name: str,
-    election_day: dt.date,
+    election_day: dt.date | None,
     locality: str = "",
     level: str | None = None,
     phases: str = "standard",
@@ -260,12 +268,23 @@ def init_campaign(
     """A new campaign with the standard phases (or none); returns its row and how many campaigns there are.
 
     ``parent`` names another campaign of the database (id or name) to file
-    this one under (a commune's under its province's).
+    this one under (a commune's under its province's). Under a parent,
+    ``election_day`` None takes the parent's, and ``level`` None the level
+    just below the parent's (a province's communes, since 1/7/2025).
     """
     if phases not in PHASE_TEMPLATES:
         raise Invalid(_("unknown phase template {value!r}: use standard or none").format(value=phases))
     with ctx.db.transaction(actor=ctx.actor, command=ctx.command) as tx:
-        parent_id = find_campaign(ctx.db, parent)["id"] if parent else None
+        parent_id = None
+        if parent:
+            above = find_campaign(ctx.db, parent)
+            parent_id = above["id"]
+            if election_day is None:
+                election_day = coerce_date(above["election_day"])
+            if level is None or not str(level).strip():
+                level = level_below(above["level"], election_day)
+        if election_day is None:
+            raise Invalid(_("a new campaign needs an election day: give --election-day DATE"))
         campaign_id = create_campaign(
             ctx,
             tx,

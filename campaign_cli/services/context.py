@@ -60,7 +60,7 @@ class Context:
 
 
 def find_campaign(db: Database, selector: str | None = None) -> dict[str, Any]:
-    """The campaign commands act on: the one named, else the newest."""
+    """The campaign commands act on: the one named, else the newest not filed under another (``TOP_LEVEL``)."""
     if not db.exists():
         raise NoCampaign(no_campaign_message(db))
     if selector:
@@ -88,15 +88,37 @@ def find_campaign(db: Database, selector: str | None = None) -> dict[str, Any]:
                 query=selector, names=", ".join(row["name"] for row in hits)
             )
         )
-    row = db.one(f"SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id DESC LIMIT 1")
+    row = db.one(f"SELECT {CAMPAIGN_COLUMNS} FROM campaign c WHERE {TOP_LEVEL} ORDER BY id DESC LIMIT 1")
     if row is None:
         raise NoCampaign(no_campaign_message(db))
     return row
 
 
+#: The default campaign is the newest of these: not filed under another campaign this
+#: connection sees. A province's database holds the province and its communes' copies:
+#: commands act on the province unless --campaign names a commune. On a shared server a
+#: commune's role does not see its province, so its own campaign is the default there.
+TOP_LEVEL = "NOT EXISTS (SELECT 1 FROM campaign p WHERE p.id = c.parent_id)"
+
+
 def no_campaign_message(db: Database) -> str:
     """Names the database: a wrong --db or CAMPAIGN_DB is the usual cause."""
+    if hidden_by_row_security(db):
+        return _(
+            "your database role sees no campaign in {db}: ask the administrator for access "
+            "(campaign access grant ROLE --campaign C, see docs/postgresql.md)"
+        ).format(db=db.url)
     return _(
         "no campaign in {db} yet: create one with  campaign init NAME --election-day DATE  "
         "or  campaign init --sample  (or point --db or CAMPAIGN_DB at another database)"
     ).format(db=db.url)
+
+
+def hidden_by_row_security(db: Database) -> bool:
+    """PostgreSQL: campaigns exist but row-level security hides them from this role."""
+    if db.dialect != "postgresql":
+        return False
+    try:
+        return bool(db.scalar("SELECT COALESCE(row_security_active(to_regclass('campaign')), FALSE)"))
+    except Exception:  # an error on the way to the real error: say the usual thing
+        return False

@@ -458,6 +458,8 @@ def report_document(
         )
     document["activity_entries"] = sum(row["entries"] for row in document["activity"])
     document["coverage"] = _coverage(ctx, kind)
+    if kind == "weekly":  # a province's weekly report sums up its communes (services/rollup.py)
+        document["rollup"] = _rollup(ctx, document["period"], lang)
     return document
 
 
@@ -466,6 +468,15 @@ def _coverage(ctx: Context, kind: str) -> dict[str, Any] | None:
     from campaign_cli.services.coverage import document_coverage
 
     return document_coverage(ctx) if kind in ("weekly", "final") else None
+
+
+def _rollup(ctx: Context, period: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The roll-up of the campaigns under this one for the report's week; None without any."""
+    if not ctx.db.scalar("SELECT 1 FROM campaign WHERE parent_id = ? LIMIT 1", (ctx.campaign_id,)):
+        return None
+    from campaign_cli.services.rollup import rollup_report
+
+    return rollup_report(ctx, period["start"], period["end"], lang=lang)
 
 
 def _choose_phase(ctx: Context, phases: list[dict[str, Any]], ref: str | int | None) -> dict[str, Any]:

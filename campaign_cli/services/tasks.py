@@ -116,7 +116,7 @@ _PLAIN_COLUMNS = (
 )  # fmt: skip
 
 
-def tasks_as_of(as_of: dt.date, campaign_id: int) -> AsOfSQL:
+def tasks_as_of(as_of: dt.date, campaign_id: int, *, children: bool = False) -> AsOfSQL:
     """The campaign's tasks as they stood on ``as_of`` (module docstring), as a derived table.
 
     Use it where a query would say ``task``: ``f"SELECT ... FROM {asof.sql} t
@@ -125,7 +125,9 @@ def tasks_as_of(as_of: dt.date, campaign_id: int) -> AsOfSQL:
     columns of ``task``, where ``status`` and ``completed_on`` are those of
     the as-of date, plus ``overdue`` (1 or 0) and the row as recorded:
     ``recorded_status`` and ``recorded_completed_on``. Only tasks done after
-    the as-of date look at the log (one indexed probe each).
+    the as-of date look at the log (one indexed probe each). ``children``:
+    the tasks of every campaign filed under ``campaign_id`` instead (a
+    province's roll-up of its communes, in one query).
     """
     worked = "EXISTS (SELECT 1 FROM log_task_day w WHERE w.task_id = t.id AND w.on_date <= ?)"
     status = (
@@ -136,10 +138,11 @@ def tasks_as_of(as_of: dt.date, campaign_id: int) -> AsOfSQL:
     closed = "(t.status = 'cancelled' OR (t.status = 'done' AND (t.completed_on IS NULL OR t.completed_on <= ?)))"
     overdue = f"CASE WHEN t.due < ? AND NOT {closed} THEN 1 ELSE 0 END"
     plain = ", ".join(f"t.{name}" for name in _PLAIN_COLUMNS)
+    scope = "t.campaign_id IN (SELECT c.id FROM campaign c WHERE c.parent_id = ?)" if children else "+t.campaign_id = ?"
     sql = (
         f"(SELECT {plain}, {status} AS status, {completed} AS completed_on, {overdue} AS overdue, "
         "t.status AS recorded_status, t.completed_on AS recorded_completed_on "
-        "FROM task t WHERE +t.campaign_id = ?)"
+        f"FROM task t WHERE {scope})"
     )
     # every placeholder before the campaign's is the as-of date
     return AsOfSQL(sql, [as_of] * (sql.count("?") - 1) + [campaign_id])
@@ -182,6 +185,7 @@ def task_progress_sql(
     carry: Iterable[str] = (),
     task: str = "t",
     alias: str = "lg",
+    children: bool = False,
 ) -> ProgressSQL:
     """Logged quantity and progress of the tasks that ``ids_sql`` selects.
 
@@ -197,7 +201,7 @@ def task_progress_sql(
         ctx.db.rows(f"SELECT t.phase_id, AVG({p.progress}) FROM {p.tasks} "
                     "WHERE t.status <> 'cancelled' GROUP BY t.phase_id", p.params)
     """
-    asof = tasks_as_of(as_of, campaign_id)
+    asof = tasks_as_of(as_of, campaign_id, children=children)
     columns = ", ".join(f"i.{name}" for name in ("id", *carry))
     source = (
         f"(SELECT {columns}, {LOGGED_SQL.format(task='i')} AS logged FROM ({ids_sql}) i) {alias} "

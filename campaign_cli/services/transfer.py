@@ -136,21 +136,24 @@ def split_themes(stored: str | None) -> list[str]:
     return [theme for theme in (stored or "").split("\n") if theme]
 
 
-def export_campaign(ctx: Context, stream: IO[str]) -> dict[str, Any]:
+def export_campaign(ctx: Context, stream: IO[str], *, snapshot: bool = True) -> dict[str, Any]:
     """Write the current campaign's export document to ``stream`` as its rows are read.
 
     Returns the campaign's name and what was written (``phases``,
     ``members``, ``tasks``, ``activities``...). All reads happen in one
     snapshot: a log entry added meanwhile by another office is either in
-    the document with everything it refers to, or not at all.
+    the document with everything it refers to, or not at all. ``snapshot``
+    False reads inside the transaction already open (``services/copies.py``).
     """
+    from contextlib import nullcontext
+
     from campaign_cli.storage.db import iterate_rows, read_snapshot
 
     db = ctx.db
     campaign_id = ctx.campaign_id
     write = stream.write
     counts: dict[str, int] = {}
-    with read_snapshot(db):
+    with read_snapshot(db) if snapshot else nullcontext():
         campaign = db.one(
             "SELECT name, locality, level, election_day, lang, issuing_body, signer, place, created_at, "
             "parent_body, symbol, signer_id, uid FROM campaign WHERE id = ?",  # the last four: schema 3
@@ -1002,13 +1005,21 @@ class _Document:
 
 
 # == import: writing =========================================================
-def import_campaign(ctx: Context, path: str | Path, *, name: str | None = None) -> dict[str, Any]:
+def import_campaign(
+    ctx: Context, path: str | Path, *, name: str | None = None, parent: str | None = None
+) -> dict[str, Any]:
     """Create the campaign the export file at ``path`` describes; returns the new campaign and counts.
 
     Into an SQLite file that does not exist yet (or is empty), the database
     is built in a file beside it and renamed into place at the end, so a
-    failed or killed import leaves no empty database behind.
+    failed or killed import leaves no empty database behind. ``parent``
+    files the campaign under that campaign of the database, replacing the
+    copy imported there before (``services/copies.py``): ``replaced`` says
+    so, ``unchanged`` that the file held what the copy held and nothing was
+    written.
     """
+    if parent is not None:
+        return _import(ctx, path, name, parent)
     if ctx.db.dialect == "sqlite" and ctx.db.path != ":memory:" and _is_new_file(ctx.db.path):
         return _import_into_new_file(ctx, path, name)
     return _import(ctx, path, name)
@@ -1028,33 +1039,52 @@ def _is_new_file(path: str) -> bool:
         return not os.path.lexists(path)
 
 
-def _import(ctx: Context, path: str | Path, name: str | None) -> dict[str, Any]:
+def _import(ctx: Context, path: str | Path, name: str | None, parent: str | None = None) -> dict[str, Any]:
+    from campaign_cli.services import copies
+    from campaign_cli.services.campaigns import check_parent
     from campaign_cli.storage.schema import ensure_schema
 
+    above = copies.find_parent(ctx, parent) if parent is not None else None
+    replaced = unchanged = False
     with _no_cycle_collection(), open_document(path) as text:
         document = _Document(text, path)
         rows = check_head(document.head(), name=name)
         document.forget_head()  # the checked rows hold what is needed: keep memory flat
         ensure_schema(ctx.db)
-        with ctx.db.transaction(actor=ctx.actor, command=ctx.command) as tx:
-            campaign_id = _write_head(ctx, tx, rows)
-            counts = rows.counts()
-            checker = _ActivityChecker(campaign_id, rows.ids)
-            del rows
-            with tx.bulk_load("activity"):
-                chunk: list[tuple] = []
-                for index, record in document.activities():
-                    chunk.append(checker.row(record, index))
-                    if len(chunk) == CHUNK:
+        try:
+            with ctx.db.transaction(actor=ctx.actor, command=ctx.command) as tx:
+                copy = before = None
+                if above is not None:
+                    copy = copies.earlier_copy(ctx, rows.campaign["uid"], rows.campaign["name"], above)
+                    check_parent(ctx, copy["id"] if copy else None, rows.campaign["level"], above["id"])
+                if copy is not None:
+                    before = copies.digest(ctx, copy["id"])
+                    campaign_id = _replace_head(ctx, tx, rows, copy["id"])
+                    replaced = True
+                else:
+                    campaign_id = _write_head(ctx, tx, rows, parent_id=above["id"] if above else None)
+                counts = rows.counts()
+                checker = _ActivityChecker(campaign_id, rows.ids)
+                del rows
+                with tx.bulk_load("activity"):
+                    chunk: list[tuple] = []
+                    for index, record in document.activities():
+                        chunk.append(checker.row(record, index))
+                        if len(chunk) == CHUNK:
+                            tx.insert_many("activity", ACTIVITY_COLUMNS, chunk)
+                            chunk = []
+                    if chunk:
                         tx.insert_many("activity", ACTIVITY_COLUMNS, chunk)
-                        chunk = []
-                if chunk:
-                    tx.insert_many("activity", ACTIVITY_COLUMNS, chunk)
-            counts["activities"] = len(checker.seen)
-            document.finish()
+                counts["activities"] = len(checker.seen)
+                document.finish()
+                if before is not None and copies.digest(ctx, campaign_id) == before:
+                    raise copies.Unchanged  # roll back: not even the history changes
+        except copies.Unchanged:
+            replaced, unchanged = False, True
     ctx.campaign_selector = str(campaign_id)
     ctx._campaign = None
-    return {"campaign": ctx.campaign, "counts": counts}
+    return {"campaign": ctx.campaign, "counts": counts, "replaced": replaced, "unchanged": unchanged,
+            "parent": above}
 
 
 @contextmanager
@@ -1070,7 +1100,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _write_head(ctx: Context, tx, rows: Rows) -> int:
+def _write_head(ctx: Context, tx, rows: Rows, *, parent_id: int | None = None) -> int:
     """The campaign and every table but the log entries; ``rows.ids`` maps document ids to new ones."""
     existing = ctx.db.one("SELECT id FROM campaign WHERE name = ?", (rows.campaign["name"],))
     if existing:
@@ -1085,10 +1115,31 @@ def _write_head(ctx: Context, tx, rows: Rows) -> int:
     values = dict(rows.campaign, signer_id=None)  # the member exists only once members are written
     if ctx.db.scalar("SELECT 1 FROM campaign WHERE uid = ?", (values["uid"],)):
         values["uid"] = new_uid()  # a second copy beside the first is another campaign
+    if parent_id is not None:
+        values["parent_id"] = parent_id
     campaign_id = tx.insert("campaign", values)
     tx.campaign_id = campaign_id
     # The changeset was opened before the campaign had an id: file it under it.
     ctx.db.execute("UPDATE changeset SET campaign_id = ? WHERE id = ?", (campaign_id, tx.changeset_id))
+    _write_contents(ctx, tx, rows, campaign_id)
+    return campaign_id
+
+
+def _replace_head(ctx: Context, tx, rows: Rows, campaign_id: int) -> int:
+    """A later export of a copy filed under a parent: the copy keeps its id, parent and grants;
+    its settings and contents become the file's (``services/copies.py``)."""
+    from campaign_cli.services import copies
+
+    tx.campaign_id = campaign_id
+    copies.clear(tx, campaign_id)
+    settings = {key: value for key, value in rows.campaign.items() if key not in ("uid", "signer_id")}
+    tx.update("campaign", campaign_id, settings)
+    _write_contents(ctx, tx, rows, campaign_id)
+    return campaign_id
+
+
+def _write_contents(ctx: Context, tx, rows: Rows, campaign_id: int) -> None:
+    """Every table of the campaign but the log entries."""
 
     def insert(table: str, records: list[dict[str, Any]], remap: dict[str, dict[int, int]]) -> dict[int, int]:
         if not records:
@@ -1135,7 +1186,6 @@ def _write_head(ctx: Context, tx, rows: Rows) -> int:
         tx.update("campaign", campaign_id, {"signer_id": member_ids[rows.campaign["signer_id"]]})
     rows.ids = {"type_id": type_ids, "task_id": task_ids, "member_id": member_ids, "unit_id": unit_ids,
                 "place_id": place_ids}
-    return campaign_id
 
 
 def _insert_places(ctx: Context, tx, campaign_id: int, places: list[dict[str, Any]]) -> dict[int, int]:

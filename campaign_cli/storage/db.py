@@ -127,6 +127,8 @@ class Database:
             raise StorageError(memory_refused_message())
         #: Why an SQLite file was opened for reading only (None: it can be written).
         self.read_only_reason: str | None = None
+        #: PostgreSQL: whether row-level security limits this role (storage/security.py); known from BEGIN on.
+        self.row_security = False
         self._conn: Any = None
         self._in_transaction = False
 
@@ -143,10 +145,28 @@ class Database:
         conn, self.read_only_reason = open_sqlite(self.path)
         return conn
 
+    def login_role(self) -> str:
+        """PostgreSQL: the role this connection logged in as (no round trip to the server)."""
+        return self.conn.info.user
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def _unusable_schema_message(self) -> str:
+        """current_schema() is NULL: the schema searched is missing, or this role may not use it."""
+        hidden = self.scalar(
+            "SELECT n.nspname FROM pg_namespace n WHERE quote_ident(n.nspname) = ANY "
+            "(string_to_array(replace(current_setting('search_path'), ' ', ''), ',')) "
+            "AND NOT has_schema_privilege(n.oid, 'USAGE') LIMIT 1"
+        )
+        if hidden is None:
+            return missing_schema_message()
+        return _(
+            "your database role may not use the schema {schema}: ask the administrator for access "
+            "(campaign access grant ROLE --campaign C, see docs/postgresql.md)"
+        ).format(schema=hidden)
 
     def exists(self) -> bool:
         """True when the database already holds a campaign schema."""
@@ -156,7 +176,7 @@ class Database:
             # One round trip: a search_path naming no existing schema leaves current_schema() NULL.
             row = self.rows(f"SELECT current_schema() IS NULL, ({self._table_exists_sql()})", ("meta",))[0]
             if row[0]:
-                raise StorageError(missing_schema_message())
+                raise StorageError(self._unusable_schema_message())
             return row[1] is not None
         return self.scalar(self._table_exists_sql(), ("meta",)) is not None
 
@@ -214,12 +234,20 @@ class Database:
         return None
 
     def _begin_postgres(self):
-        """BEGIN, then wait for other writers of this schema (SQLite's BEGIN IMMEDIATE)."""
+        """BEGIN, then wait for other writers of this schema (SQLite's BEGIN IMMEDIATE).
+
+        The same round trip asks whether row-level security limits this role
+        (``storage/security.py``): some bulk paths then take another way.
+        """
         try:
             self.conn.execute("BEGIN")
-            return self.conn.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(COALESCE(current_schema(), '')))", (WRITER_LOCK_CLASS,)
+            cursor = self.conn.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(COALESCE(current_schema(), ''))), "
+                "COALESCE(row_security_active(to_regclass('change')), FALSE)",
+                (WRITER_LOCK_CLASS,),
             )
+            self.row_security = bool(cursor.fetchone()[1])
+            return cursor
         except Exception as exc:
             self._rollback()
             translated = self.translate_error(exc, "BEGIN")
@@ -339,7 +367,9 @@ class Transaction:
 
     def _record(self, table: str, row_id: int, action: str, before: dict | None, after: dict | None) -> None:
         values = (table, row_id, action, _to_json(before), _to_json(after))
-        if self.changeset_id is None and self.db.dialect == "postgresql":
+        # (Not under row-level security: the policy on change reads the changeset, which a
+        # row inserted by the same statement's WITH is not visible to.)
+        if self.changeset_id is None and self.db.dialect == "postgresql" and not self.db.row_security:
             # The changeset and its first change in one round trip to the server
             # (a one-row command such as `log add` then writes its history in one).
             self.changeset_id = self.db.scalar(
@@ -472,6 +502,14 @@ class Transaction:
             (len(rows), table),
         )
         ids = list(range(last - len(rows) + 1, last + 1))
+        if self.db.row_security:
+            # COPY FROM refuses tables under row-level security: INSERT, pipelined by psycopg.
+            marks = ", ".join("?" * (len(names) + 1))
+            self.db.conn.cursor().executemany(
+                self.db.sql(f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({marks})"),
+                [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)],
+            )
+            return ids
         with self.db.conn.cursor().copy(f"COPY {table} (id, {', '.join(names)}) FROM STDIN") as copy:
             for row_id, row in zip(ids, rows, strict=True):
                 copy.write_row((row_id, *row))
@@ -558,6 +596,37 @@ class Transaction:
             if table in TRACKED_TABLES:
                 self._record(table, row["id"], "delete", row, None)
         return len(rows)
+
+    def delete_set(self, table: str, where: str, params: Sequence[Any] = ()) -> int:
+        """Delete every row of ``table`` that ``where`` selects, recording each as deleted, in two
+        statements whatever their number; returns how many.
+
+        ``where`` names the table's columns unqualified (``"campaign_id = ?"``).
+        The history rows' JSON is built by the database (as for undo's own
+        writes), so ``undo`` puts the rows back set by set. Log entries go
+        through ``storage.summary.set_based``: their totals are taken out in a
+        few grouped statements instead of by the row triggers, once per entry.
+        """
+        from contextlib import nullcontext
+
+        table = _check_identifier(table)
+        values = SqlJson(self.db.dialect).row("t", self._table_columns(table))
+        recorded = self.db.execute(
+            "INSERT INTO change (changeset_id, table_name, row_id, action, before_json, after_json) "
+            f"SELECT ?, ?, t.id, 'delete', {values}, NULL FROM {table} t WHERE {where} ORDER BY t.id",
+            [self._changeset(), table, *params],
+        ).rowcount
+        if not recorded:
+            return 0
+        if table == "activity":
+            from campaign_cli.storage import summary
+
+            totals = summary.set_based(self.db, where, params)
+        else:
+            totals = nullcontext()
+        with totals, self._bulk(table, recorded):
+            self.db.execute(f"DELETE FROM {table} WHERE {where}", params)
+        return recorded
 
     def restore(self, table: str, row: dict[str, Any]) -> None:
         """Put back a deleted row with its old id (used by undo)."""
@@ -1156,6 +1225,20 @@ def translate_postgres_error(exc: BaseException, statement: str = "") -> Campaig
     constraint = getattr(diag, "constraint_name", None) or ""
     if isinstance(exc, errors.InsufficientPrivilege):
         verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+        if "row-level security" in str(exc):
+            return StorageError(
+                _(
+                    "your database role may not write to this campaign: on this server each office changes only "
+                    "the campaigns it was granted (ask the administrator:  campaign access list)"
+                )
+            )
+        if verb in ("INSERT", "WITH") and re.search(r'\btable "?campaign"?\s*$', _first_line(exc)):
+            return StorageError(
+                _(
+                    "your database role may not create campaigns here: on a shared server  campaign init  and  "
+                    "campaign import  run as the database's owner role (see docs/postgresql.md)"
+                )
+            )
         if verb in ("CREATE", "ALTER", "DROP"):
             return StorageError(
                 _(

@@ -315,6 +315,10 @@ def upgrade(db: Database, *, now: dt.datetime | None = None, keep_copy: bool = T
         for reached, step in MIGRATIONS:
             if reached > version:
                 step(db)
+        from campaign_cli.storage import security
+
+        if security.enabled(db):  # a table added by the upgrade gets its row-level security too
+            security.apply(db)
         if db.dialect == "sqlite":
             problems = db.rows("PRAGMA foreign_key_check")
             if problems:

@@ -575,6 +575,8 @@ BodySection = Callable[[Outline, dict[str, Any], dict[str, Any]], None]
 def body_sections(data: dict[str, Any], header: dict[str, Any], *, draft: bool) -> list[BodySection]:
     """The body's sections in order. Add a section here; a part of "Kết quả" in :func:`result_parts`."""
     sections: list[BodySection] = [general_section, results_section, tasks_section]
+    if data.get("rollup"):
+        sections.insert(sections.index(results_section) + 1, rollup_section)
     if header.get("proposals") or draft:
         sections.append(proposals_section)
     return sections
@@ -768,6 +770,43 @@ def coverage_part(out: Outline, data: dict[str, Any], header: dict[str, Any]) ->
         ],
         [1.2, 3.4, 2.0, 9.9],
         numeric={0, 2},
+    )
+
+
+#: Plural words for the levels of the campaigns a roll-up lists ("các xã").
+_ROLLUP_LEVEL_WORDS = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
+
+
+def rollup_section(out: Outline, data: dict[str, Any], header: dict[str, Any]) -> None:
+    """The campaigns under this one (a province's communes), one row each, those behind first."""
+    rollup = data["rollup"]
+    children = rollup["children"]
+    levels = {child["level"] for child in children}
+    word = _ROLLUP_LEVEL_WORDS.get(next(iter(levels)), "đơn vị") if len(levels) == 1 else "đơn vị cấp dưới"
+    doc = out.doc
+    out.section(f"TÌNH HÌNH THỰC HIỆN Ở CÁC {word.upper()}")
+    reported = sum(1 for child in children if child["reported_this_week"])
+    behind = [child["locality"] or child["name"] for child in children if child["state"] == "behind"]
+    sentence = f"{_period_words(data)}, có {_num(reported)}/{_num(len(children))} {word} ghi nhận hoạt động"
+    if behind:
+        sentence += f"; {_num(len(behind))} {word} chậm tiến độ: {', '.join(behind)}"
+    _text(doc, sentence + ".", keep_with_next=True)
+    _rollup_table(doc, children)
+
+
+def _rollup_table(doc, children: list[dict[str, Any]]) -> None:
+    _table(
+        doc,
+        ["TT", "Địa phương", "Tiến độ", "Đánh giá", "Nhiệm vụ hoàn thành", "Quá hạn", "Lượt hoạt động trong tuần"],
+        [
+            [str(index), child["locality"] or child["name"], _pct(child["progress"]),
+             state_label(child["state"], LANG), f"{_num(child['tasks']['done'])}/{_num(child['tasks']['total'])}",
+             _num(child["tasks"]["overdue"]),
+             _num(sum(item["entries"] for item in child["activity"])) if child["reported_this_week"] else "chưa có"]
+            for index, child in enumerate(children, 1)
+        ],
+        [1.1, 3.6, 2.0, 3.1, 2.4, 1.8, 2.5],
+        numeric={0, 2, 4, 5, 6},
     )
 
 

@@ -35,6 +35,7 @@ TONES: dict[str, str] = {
     "warn": WARN,
     "on_track": GOOD,
     "complete": GOOD,
+    "finished": GOOD,
     "done": GOOD,
     "good": GOOD,
     "bad": BAD,
