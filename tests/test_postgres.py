@@ -421,4 +421,4 @@ def test_a_campaign_moves_to_postgresql_and_back_with_nothing_lost(cli: Cli, pg_
     assert _without_volatile(from_server) == _without_volatile(from_office)
     assert _without_volatile(from_back) == _without_volatile(from_office)
     document = json.loads(from_back)
-    assert len(document["tasks"]) == 28 and len(document["activities"]) == 68
+    assert len(document["tasks"]) == 28 and len(document["activities"]) == 84
