@@ -44,6 +44,16 @@ def parse_day(ctx: typer.Context, text: Optional[str], option: str = "") -> Opti
         raise DateError(prefix + str(exc)) from None
 
 
+def parse_week_option(today: dt.date, text: str) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of ``--week`` (2021-W17, a day in the week, this/last/next); errors name the option."""
+    from campaign_cli.services.dates import DateError, parse_week
+
+    try:
+        return parse_week(text, today)
+    except DateError as exc:
+        raise DateError(f"--week: {exc}") from None
+
+
 def show(view, fmt: OutputFormat, output: Optional[Path]) -> None:
     """Render ``view`` in ``fmt`` to standard output or ``output``; a table honours ``--wide``."""
     from campaign_cli import i18n

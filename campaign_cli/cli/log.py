@@ -6,7 +6,15 @@ from typing import Annotated, Optional
 import typer
 
 from campaign_cli.cli import complete, import_report
-from campaign_cli.cli.common import confirm_removal, done, new_typer, parse_day, service_context, show
+from campaign_cli.cli.common import (
+    confirm_removal,
+    done,
+    new_typer,
+    parse_day,
+    parse_week_option,
+    service_context,
+    show,
+)
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption, YesOption
 from campaign_cli.i18n import N_, _, pgettext
 
@@ -200,12 +208,7 @@ def log_list(
     service = service_context(ctx)
     start, end = parse_day(ctx, since, "--since"), parse_day(ctx, until, "--until")
     if week is not None:
-        from campaign_cli.services.dates import DateError, parse_week
-
-        try:
-            monday, sunday = parse_week(week, service.today)
-        except DateError as exc:
-            raise DateError(f"--week: {exc}") from None
+        monday, sunday = parse_week_option(service.today, week)
         start = max(start, monday) if start else monday
         end = min(end, sunday) if end else sunday
     entries = list_logs(

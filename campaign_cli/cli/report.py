@@ -12,7 +12,7 @@ import typer
 
 from campaign_cli.cli import complete
 from campaign_cli.cli import documents as doc
-from campaign_cli.cli.common import new_typer, service_context, show
+from campaign_cli.cli.common import new_typer, parse_week_option, service_context, show
 from campaign_cli.cli.options import FormatOption, OutputFormat, OutputOption
 from campaign_cli.i18n import _, ngettext
 
@@ -101,14 +101,10 @@ def report_weekly(
     """One week's work: activity by type and by member, completed, overdue, due next week."""
     from campaign_cli import i18n
     from campaign_cli.cli.views.weekly import weekly_view
-    from campaign_cli.services.dates import DateError, parse_week
     from campaign_cli.services.reports import weekly_report
 
     service = service_context(ctx)
-    try:
-        start, end = parse_week(week if week is not None else "this", service.today)
-    except DateError as exc:
-        raise DateError(f"--week: {exc}") from None
+    start, end = parse_week_option(service.today, week if week is not None else "this")
     if fmt in doc.DOCUMENT_FORMATS:
         doc.write_document(ctx, "weekly", fmt, output, week=(start, end))
         return
@@ -259,14 +255,10 @@ def report_rollup(
     """On a parent campaign: one row per campaign under it (a province's communes), those behind first."""
     from campaign_cli import i18n
     from campaign_cli.cli.views.rollup import rollup_view
-    from campaign_cli.services.dates import DateError, parse_week
     from campaign_cli.services.rollup import rollup_report
 
     service = service_context(ctx)
-    try:
-        start, end = parse_week(week if week is not None else "this", service.today)
-    except DateError as exc:
-        raise DateError(f"--week: {exc}") from None
+    start, end = parse_week_option(service.today, week if week is not None else "this")
     lang = i18n.current_language()
     report = rollup_report(service, start, end, lang=lang)
     show(rollup_view(report, lang), fmt, output)
